@@ -91,7 +91,7 @@ export class ConflictError extends ApiError {
 /** A field-level validation failure; `field` is a JSON path such as `spec.containers[0].image`. */
 export interface FieldError {
   field: string;
-  /** Upstream's cause reasons: FieldValueRequired, FieldValueInvalid, FieldValueNotSupported, FieldValueDuplicate, FieldValueForbidden, FieldValueTooLong, FieldValueTypeInvalid. */
+  /** Upstream's cause reasons: FieldValueRequired, FieldValueInvalid, FieldValueNotSupported, FieldValueDuplicate, FieldValueForbidden, FieldValueTooLong, FieldValueTooMany, FieldValueNotFound, FieldValueTypeInvalid. */
   type:
     | 'FieldValueRequired'
     | 'FieldValueInvalid'
@@ -100,6 +100,7 @@ export interface FieldError {
     | 'FieldValueForbidden'
     | 'FieldValueTooLong'
     | 'FieldValueTooMany'
+    | 'FieldValueNotFound'
     | 'FieldValueTypeInvalid';
   /** The human text after the field path, e.g. `Required value` or `Invalid value: "x": must be ...`. */
   detail: string;

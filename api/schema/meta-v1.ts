@@ -1,0 +1,106 @@
+// k8s.io/apimachinery/pkg/apis/meta/v1: the shapes every object and every answer share.
+import type { Definition } from './field-schema.js';
+import { anyJson, bool, dateTime, def, enumOf, int32, int64, list, mergeList, mergeSet, meta, ref, str, stringMap } from './build.js';
+
+const metaGvk = (kind: string) => ({ group: '', version: 'v1', kind });
+
+export const metaDefinitions: Definition[] = [
+  def(`${meta}ObjectMeta`, {
+    name: str,
+    generateName: str,
+    namespace: str,
+    selfLink: str,
+    uid: str,
+    resourceVersion: str,
+    generation: int64,
+    creationTimestamp: dateTime,
+    deletionTimestamp: dateTime,
+    deletionGracePeriodSeconds: int64,
+    labels: stringMap,
+    annotations: stringMap,
+    ownerReferences: mergeList(ref(`${meta}OwnerReference`), 'uid'),
+    finalizers: mergeSet(str),
+    managedFields: list(ref(`${meta}ManagedFieldsEntry`)),
+  }),
+  def(
+    `${meta}OwnerReference`,
+    { apiVersion: str, kind: str, name: str, uid: str, controller: bool, blockOwnerDeletion: bool },
+    { required: ['apiVersion', 'kind', 'name', 'uid'] },
+  ),
+  def(`${meta}ManagedFieldsEntry`, {
+    manager: str,
+    operation: str,
+    apiVersion: str,
+    time: dateTime,
+    fieldsType: str,
+    fieldsV1: anyJson,
+    subresource: str,
+  }),
+  def(`${meta}ListMeta`, { selfLink: str, resourceVersion: str, continue: str, remainingItemCount: int64 }),
+  def(`${meta}LabelSelector`, {
+    matchLabels: stringMap,
+    matchExpressions: list(ref(`${meta}LabelSelectorRequirement`)),
+  }),
+  def(`${meta}LabelSelectorRequirement`, { key: str, operator: str, values: list(str) }, { required: ['key', 'operator'] }),
+  def(
+    `${meta}Condition`,
+    { type: str, status: str, observedGeneration: int64, lastTransitionTime: dateTime, reason: str, message: str },
+    { required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'] },
+  ),
+  def(`${meta}Preconditions`, { uid: str, resourceVersion: str }),
+  def(
+    `${meta}DeleteOptions`,
+    {
+      apiVersion: str,
+      kind: str,
+      gracePeriodSeconds: int64,
+      preconditions: ref(`${meta}Preconditions`),
+      orphanDependents: bool,
+      propagationPolicy: enumOf('Orphan', 'Background', 'Foreground'),
+      dryRun: list(str),
+      ignoreStoreReadErrorWithClusterBreakingPotential: bool,
+    },
+    { gvk: metaGvk('DeleteOptions') },
+  ),
+  def(`${meta}StatusCause`, { reason: str, message: str, field: str }),
+  def(`${meta}StatusDetails`, {
+    name: str,
+    group: str,
+    kind: str,
+    uid: str,
+    causes: list(ref(`${meta}StatusCause`)),
+    retryAfterSeconds: int32,
+  }),
+  def(
+    `${meta}Status`,
+    {
+      apiVersion: str,
+      kind: str,
+      metadata: ref(`${meta}ListMeta`),
+      status: str,
+      message: str,
+      reason: str,
+      details: ref(`${meta}StatusDetails`),
+      code: int32,
+    },
+    { gvk: metaGvk('Status') },
+  ),
+  def(`${meta}WatchEvent`, { type: str, object: anyJson }, { required: ['type', 'object'], gvk: metaGvk('WatchEvent') }),
+  def(`${meta}APIResource`, {
+    name: str,
+    singularName: str,
+    namespaced: bool,
+    group: str,
+    version: str,
+    kind: str,
+    verbs: list(str),
+    shortNames: list(str),
+    categories: list(str),
+    storageVersionHash: str,
+  }),
+  def(
+    `${meta}APIResourceList`,
+    { apiVersion: str, kind: str, groupVersion: str, resources: list(ref(`${meta}APIResource`)) },
+    { gvk: metaGvk('APIResourceList') },
+  ),
+];
