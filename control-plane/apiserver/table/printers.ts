@@ -1,0 +1,36 @@
+// Which printer renders which resource; anything without one gets NAME/AGE.
+import type { ResourceInfo } from '../../../api/resources.js';
+import { namespacePrinter, nodePrinter } from './cluster-printers.js';
+import {
+  configMapPrinter, defaultPrinter, eventPrinter, leasePrinter, secretPrinter, serviceAccountPrinter,
+} from './config-printers.js';
+import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './network-printers.js';
+import { podPrinter } from './pod-printer.js';
+import type { Printer } from './table-types.js';
+import {
+  controllerRevisionPrinter, daemonSetPrinter, deploymentPrinter, jobPrinter, replicaSetPrinter,
+} from './workload-printers.js';
+
+const printers: Record<string, Printer> = {
+  '/pods': podPrinter,
+  '/nodes': nodePrinter,
+  '/namespaces': namespacePrinter,
+  '/services': servicePrinter,
+  '/endpoints': endpointsPrinter,
+  '/events': eventPrinter,
+  '/configmaps': configMapPrinter,
+  '/secrets': secretPrinter,
+  '/serviceaccounts': serviceAccountPrinter,
+  'apps/deployments': deploymentPrinter,
+  'apps/replicasets': replicaSetPrinter,
+  'apps/daemonsets': daemonSetPrinter,
+  'apps/controllerrevisions': controllerRevisionPrinter,
+  'batch/jobs': jobPrinter,
+  'discovery.k8s.io/endpointslices': endpointSlicePrinter,
+  'coordination.k8s.io/leases': leasePrinter,
+  'events.k8s.io/events': eventPrinter,
+};
+
+export function printerFor(r: Pick<ResourceInfo, 'group' | 'plural'>): Printer {
+  return printers[`${r.group}/${r.plural}`] ?? defaultPrinter;
+}
