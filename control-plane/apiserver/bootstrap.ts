@@ -1,0 +1,45 @@
+// What a fresh cluster has before anyone writes: the four system namespaces and the `kubernetes`
+// Service in `default` on the first address of the service range (10.96.0.1), as kube-apiserver's
+// bootstrap controller creates them. Idempotent: existing objects are left alone.
+import { AlreadyExistsError } from '../../api/errors.js';
+import { findResource } from '../../api/resources.js';
+import { createObject } from './create.js';
+import type { ResourceContext, WriteOptions } from './resource-context.js';
+
+export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The port the `kubernetes` Service forwards to (the API server's conventional secure port). */
+const apiServerTargetPort = 6443;
+
+export async function bootstrapCluster(ctx: ResourceContext): Promise<void> {
+  const namespaces = findResource('', 'v1', 'namespaces');
+  const services = findResource('', 'v1', 'services');
+  if (!namespaces || !services) throw new Error('api/resources.ts lacks namespaces or services');
+  const options = (): WriteOptions => ({ dryRun: false, fieldValidation: 'Ignore', warnings: [] });
+  const ignoreExisting = (e: unknown): void => {
+    if (!(e instanceof AlreadyExistsError)) throw e;
+  };
+  for (const name of systemNamespaces) {
+    await createObject(ctx, namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, options()).catch(ignoreExisting);
+  }
+  if (await ctx.store.get('/registry/services/default/kubernetes')) return;
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: ctx.allocator.apiServerIp,
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: apiServerTargetPort }],
+      sessionAffinity: 'None',
+    },
+  };
+  try {
+    await createObject(ctx, services, 'default', service, options());
+  } catch (e) {
+    // Another API server sharing the store may have won the race (its reservation of the address makes
+    // ours fail); anything else is logged but does not keep this server from serving.
+    if (await ctx.store.get('/registry/services/default/kubernetes')) return;
+    ctx.logger.error({ err: e, service: 'default/kubernetes' }, 'creating the kubernetes service failed');
+  }
+}

@@ -1,0 +1,145 @@
+// The API server factory: a fastify instance with the resource routes, discovery, OpenAPI, health,
+// the security hooks and the one error handler, plus the watch caches and the service allocator.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { Store } from '../storage/store.js';
+import { maxBodyBytes } from './body.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { registerDiscoveryRoutes } from './discovery/index.js';
+import { installErrorHandling, sendStatus } from './error-handler.js';
+import { BadRequestError } from '../../api/errors.js';
+import { registerHealthRoutes } from './health.js';
+import { registerOpenApiRoutes } from './openapi/index.js';
+import { parseResourcePath } from './request-info.js';
+import { handleResourceRequest } from './resource-handler.js';
+import type { ResourceContext } from './resource-context.js';
+import { adminAuthenticator, allowAllAuthorizer, type Authenticator, type Authorizer, type UserInfo } from './security.js';
+import { ServiceAllocator, parsePortRange, type PortRange } from './service-allocator.js';
+import { WatchCacheSet } from './watch-cache.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  logger?: Logger;
+  /** Service ClusterIP range; default 10.96.0.0/12 (its first address goes to the `kubernetes` Service). */
+  serviceCIDR?: string;
+  /** NodePort range, `30000-32767` by default. */
+  nodePortRange?: string | PortRange;
+  authenticator?: Authenticator;
+  authorizer?: Authorizer;
+  /** How often watches with allowWatchBookmarks get a BOOKMARK, in ms (default 60 s, as upstream). */
+  watchBookmarkIntervalMs?: number;
+  /** Events each resource's watch cache keeps for resuming watches (default 1000). */
+  watchCacheCapacity?: number;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  allocator: ServiceAllocator;
+  /** Creates the system namespaces and the `kubernetes` Service if missing; `listen` calls it. */
+  start(): Promise<void>;
+  /** Starts serving; port 0 picks a free port. Resolves with the real address. */
+  listen(options: { host: string; port: number }): Promise<{ url: string; port: number }>;
+  /** Ends all watches and closes the listener. Does not close the store (its owner does). */
+  stop(): Promise<void>;
+  /** Open watches served from the watch caches, and how many store watches feed them (one per resource watched). */
+  watchStats(): { watchers: number; storeWatches: number };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    skiffUser?: UserInfo;
+  }
+}
+
+function isResourcePath(url: string): boolean {
+  try {
+    parseResourcePath(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const logger = options.logger ?? pino({ level: 'info' });
+  const authenticator = options.authenticator ?? adminAuthenticator;
+  const authorizer = options.authorizer ?? allowAllAuthorizer;
+  const ports = typeof options.nodePortRange === 'string' ? parsePortRange(options.nodePortRange) : (options.nodePortRange ?? { min: 30000, max: 32767 });
+  const allocator = new ServiceAllocator(options.store, options.serviceCIDR ?? '10.96.0.0/12', ports);
+  const ctx: ResourceContext = { store: options.store, logger, allocator };
+  const caches = new WatchCacheSet(options.store, logger, options.watchCacheCapacity ?? 1000);
+  let ready = false;
+  let started: Promise<void> | undefined;
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Our own onResponse hook logs one line per request, at debug.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: maxBodyBytes,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 100_000 },
+    return503OnClosing: true,
+    // Errors fastify raises before routing (a URL that does not decode, ...) are answered as Status too.
+    frameworkErrors: (err, _request, reply) => {
+      sendStatus(reply, new BadRequestError(err.message));
+    },
+  });
+  app.decorateRequest('skiffUser', undefined);
+  // Every body arrives as bytes; handlers decode it by media type so bad input is always a Status.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  installErrorHandling(app);
+
+  app.addHook('onRequest', async (request) => {
+    const user = await authenticator.authenticate({ headers: request.headers });
+    request.skiffUser = user;
+    if (!isResourcePath(request.url)) {
+      await authorizer.authorize({ user, verb: request.method.toLowerCase(), resource: '', apiGroup: '', path: request.url.split('?')[0] ?? '' });
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: request.skiffUser?.name }, 'request');
+  });
+
+  registerHealthRoutes(app, () => ready);
+  registerDiscoveryRoutes(app);
+  registerOpenApiRoutes(app);
+  const deps = { ctx, caches, authorizer, bookmarkIntervalMs: options.watchBookmarkIntervalMs ?? 60_000 };
+  for (const url of ['/api/*', '/apis/*']) {
+    app.route({
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      url,
+      handler: (request, reply) => handleResourceRequest(deps, request, reply, request.skiffUser ?? { name: 'system:anonymous', groups: [] }),
+    });
+  }
+
+  const start = (): Promise<void> => {
+    started ??= bootstrapCluster(ctx).then(() => {
+      ready = true;
+    });
+    return started;
+  };
+
+  return {
+    app,
+    allocator,
+    start,
+    async listen({ host, port }) {
+      await start();
+      await app.listen({ host, port });
+      const address = app.server.address();
+      const realPort = typeof address === 'object' && address ? address.port : port;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      return { url: `http://${shownHost}:${realPort}`, port: realPort };
+    },
+    watchStats() {
+      const all = caches.all();
+      return { watchers: all.reduce((n, c) => n + c.subscriberCount, 0), storeWatches: all.length };
+    },
+    async stop() {
+      ready = false;
+      caches.stop();
+      await app.close();
+    },
+  };
+}

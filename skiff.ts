@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The `skiff` command. It only dispatches: each subcommand lives in its component's room and is loaded on
+// demand, so `skiff agent` never loads the control plane and the other way round.
+
+interface Subcommand {
+  summary: string;
+  load: () => Promise<{ main(argv: string[]): Promise<void> }>;
+}
+
+const subcommands: Record<string, Subcommand> = {
+  server: { summary: 'run the control plane (API server, store)', load: () => import('./control-plane/cmd/server.js') },
+};
+
+function usage(): string {
+  const lines = Object.entries(subcommands).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`);
+  return ['usage: skiff <command> [flags]', '', 'commands:', ...lines, '', 'Run `skiff <command> --help` for its flags.'].join('\n');
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return;
+  }
+  const command = subcommands[name];
+  if (!command) {
+    console.error(`skiff: unknown command "${name}"\n\n${usage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  const module = await command.load();
+  await module.main(rest);
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(`skiff: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
