@@ -25,7 +25,9 @@ Try next:
   export KUBECONFIG=$SKIFF_KUBECONFIG
   alias kubectl=$SKIFF_KUBECTL
   kubectl api-resources
-  kubectl create deployment web --image=skiff/busybox:v1 -- httpd -f -p 8080 -h /var/www
-  kubectl get deployments,pods -o wide
+  kubectl create configmap demo --from-literal=greeting=hello
+  kubectl get configmaps -o wide
+  kubectl get configmaps -w     # and change one from another shell
+(Pods are stored and served, but run only once the node agent lands: see the open issues.)
 Logs: $SKIFF_LOG_DIR    Data: $SKIFF_STATE_DIR    Stop: ./hack/down.sh
 MSG
