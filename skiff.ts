@@ -9,6 +9,7 @@ interface Subcommand {
 
 const subcommands: Record<string, Subcommand> = {
   server: { summary: 'run the control plane (API server, store)', load: () => import('./control-plane/cmd/server.js') },
+  cri: { summary: 'run the CRI runtime service over Docker on a Unix socket', load: () => import('./agent/cmd/cri.js') },
   scheduler: { summary: 'run the scheduler against an API server', load: () => import('./control-plane/cmd/scheduler.js') },
 };
 
