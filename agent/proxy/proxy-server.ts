@@ -1,0 +1,72 @@
+// ProxyServer: the proxier fed by informers (Services, EndpointSlices, this node's Node), as kube-proxy's
+// ProxyServer wires its config handlers. Informer handlers only hand objects over; the proxier decides
+// when to sync.
+import type { Logger } from 'pino';
+import pino from 'pino';
+import type { KubeObject } from '../../api/object.js';
+import { findResource, type ResourceInfo } from '../../api/resources.js';
+import type { EndpointSlice, Node, Service } from '../../api/types/index.js';
+import { InformerFactory, type Informer, type RestClient } from '../../client/index.js';
+import { RealIptablesRunner, type IptablesRunner } from './iptables-runner.js';
+import { RealNodeNetwork, type NodeNetwork } from './node-network.js';
+import { IptablesProxier, type ProxierOptions } from './proxier.js';
+
+export interface ProxyServerOptions extends Omit<ProxierOptions, 'runner' | 'nodeNetwork'> {
+  client: RestClient;
+  /** Default: the real iptables in this network namespace. */
+  runner?: IptablesRunner;
+  /** Default: the real `ip route` / sysctl in this network namespace. */
+  nodeNetwork?: NodeNetwork;
+  /** How long to wait for the first list of every informer. Default 60 s. */
+  syncTimeoutMs?: number;
+}
+
+function resource(group: string, version: string, plural: string): ResourceInfo {
+  const r = findResource(group, version, plural);
+  if (!r) throw new Error(`resource ${group}/${version}/${plural} is not registered`);
+  return r;
+}
+
+export class ProxyServer {
+  readonly proxier: IptablesProxier;
+  private readonly factory: InformerFactory;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ProxyServerOptions) {
+    this.log = options.logger ?? pino({ name: 'proxy' });
+    this.proxier = new IptablesProxier({
+      ...options,
+      logger: this.log,
+      runner: options.runner ?? new RealIptablesRunner(),
+      nodeNetwork: options.nodeNetwork ?? new RealNodeNetwork(),
+    });
+    this.factory = new InformerFactory(options.client, { clock: options.clock, logger: this.log });
+  }
+
+  /** Starts the informers, waits for their first list, then sets up the node and applies a full sync. */
+  async start(): Promise<void> {
+    const p = this.proxier;
+    this.watch<Service>(this.factory.forResource(resource('', 'v1', 'services')), (s) => p.onServiceUpdate(s), (s) => p.onServiceDelete(s));
+    this.watch<EndpointSlice>(this.factory.forResource(resource('discovery.k8s.io', 'v1', 'endpointslices')),
+      (s) => p.onEndpointSliceUpdate(s), (s) => p.onEndpointSliceDelete(s));
+    if (this.options.nodeName) {
+      const nodes = this.factory.forResource<Node>(resource('', 'v1', 'nodes'), { fieldSelector: `metadata.name=${this.options.nodeName}` });
+      this.watch<Node>(nodes, (n) => p.onNodeUpdate(n), () => {});
+    }
+    this.factory.start();
+    if (!(await this.factory.waitForSync(this.options.syncTimeoutMs ?? 60_000))) {
+      throw new Error('timed out waiting for the Service, EndpointSlice and Node informers to sync');
+    }
+    await p.start();
+    this.log.info({ node: this.options.nodeName }, 'service proxy started');
+  }
+
+  async stop(): Promise<void> {
+    await this.factory.stop();
+    await this.proxier.stop();
+  }
+
+  private watch<T extends KubeObject>(informer: Informer<T>, update: (o: T) => void, remove: (o: T) => void): void {
+    informer.addEventHandler({ onAdd: update, onUpdate: (_old, o) => update(o), onDelete: remove });
+  }
+}
