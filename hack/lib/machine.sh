@@ -71,7 +71,10 @@ ensure_npm_packages() {
     return 0
   fi
   step "Installing npm packages (better-sqlite3 compiles from source: about a minute)"
-  (cd "$ROOT" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi) \
+  # `npm install`, not `npm ci`: the npm here writes lock files without the other platforms' optional
+  # packages (rollup's), and `npm ci` then refuses the lock as out of sync. `npm install` still honours
+  # the lock's versions.
+  (cd "$ROOT" && npm install --no-audit --no-fund) \
     >"$SKIFF_LOG_DIR/npm-install.log" 2>&1 || { tail -30 "$SKIFF_LOG_DIR/npm-install.log" >&2; fail "npm install failed (log: $SKIFF_LOG_DIR/npm-install.log)"; }
   touch "$stamp"
 }
