@@ -8,6 +8,7 @@ import pino from 'pino';
 import { stringify } from 'yaml';
 import { createApiServer } from '../apiserver/index.js';
 import { Compactor, openStore } from '../storage/index.js';
+import { parseControllersFlag, startControlLoops, type RunningControlLoops } from './control-loops.js';
 
 const usage = `usage: skiff server --data-dir DIR [flags]
 
@@ -18,6 +19,10 @@ flags:
   --etcd URL[,URL...]            use these etcd endpoints instead of the embedded SQLite store
   --service-cidr CIDR            service ClusterIP range (default 10.96.0.0/12)
   --service-node-port-range A-B  NodePort range (default 30000-32767)
+  --controllers LIST             controllers to run in-process: * (default) for all, none, or a comma list
+                                 (replicaset, deployment, endpointslice, endpoints, garbagecollector,
+                                 namespace, job, nodelifecycle, daemonset, podgc)
+  --disable-scheduler            do not run the scheduler in-process (run \`skiff scheduler\` instead)
   --log-level LEVEL              pino level: trace, debug, info, warn, error (default info)
   -h, --help                     show this help`;
 
@@ -45,6 +50,8 @@ export async function main(argv: string[]): Promise<void> {
       'service-cidr': { type: 'string', default: '10.96.0.0/12' },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'log-level': { type: 'string', default: 'info' },
+      controllers: { type: 'string', default: '*' },
+      'disable-scheduler': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -59,6 +66,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port "${values.port}"`);
   const address = values.address ?? '127.0.0.1';
   const logger = pino({ level: values['log-level'] ?? 'info' });
+  const controllers = parseControllersFlag(values.controllers);
 
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(values.etcd ? { etcdEndpoints: values.etcd.split(',').filter((e) => e !== '') } : { dataDir });
@@ -70,10 +78,12 @@ export async function main(argv: string[]): Promise<void> {
     serviceCIDR: values['service-cidr'] ?? '10.96.0.0/12',
     nodePortRange: values['service-node-port-range'] ?? '30000-32767',
   });
+  let controlLoops: RunningControlLoops | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string): Promise<void> => {
     stopping ??= (async () => {
       logger.info({ signal }, 'shutting down');
+      await controlLoops?.stop().catch((err: unknown) => logger.error({ err }, 'stopping the control loops failed'));
       await server.stop().catch((err: unknown) => logger.error({ err }, 'stopping the API server failed'));
       await compactor.stop().catch((err: unknown) => logger.error({ err }, 'stopping the compactor failed'));
       await store.close().catch((err: unknown) => logger.error({ err }, 'closing the store failed'));
@@ -93,6 +103,8 @@ export async function main(argv: string[]): Promise<void> {
     writeFileSync(`${kubeconfig}.tmp`, adminKubeconfig(url), { mode: 0o600 });
     renameSync(`${kubeconfig}.tmp`, kubeconfig);
     logger.info({ url, kubeconfig, store: values.etcd ? 'etcd' : 'sqlite' }, 'listening');
+    // After listening: the loops list and watch through this server like any other client.
+    controlLoops = await startControlLoops({ url, logger, controllers, scheduler: !values['disable-scheduler'] });
   } catch (err) {
     await shutdown('startup failure');
     throw err;

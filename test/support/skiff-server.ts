@@ -25,6 +25,11 @@ export interface SkiffServerOptions {
   dataDir?: string;
   /** Extra flags for `skiff server`, e.g. ['--etcd', 'http://127.0.0.1:2379']. */
   args?: string[];
+  /**
+   * Run the in-process scheduler and controllers, as a user's `skiff server` does. Off by default: most
+   * tests drive one loop themselves (or none) and must not race a second copy of it.
+   */
+  controlLoops?: boolean;
   /** How long to wait for readiness, in ms (default 60 s: the machine may be busy). */
   startTimeoutMs?: number;
 }
@@ -72,7 +77,8 @@ export async function startSkiffServer(options: SkiffServerOptions = {}): Promis
 
   async function launch(): Promise<void> {
     rmSync(kubeconfigPath, { force: true });
-    const args = [entry, 'server', '--data-dir', dataDir, '--port', '0', '--address', '127.0.0.1', ...(options.args ?? [])];
+    const loops = options.controlLoops ? [] : ['--controllers', 'none', '--disable-scheduler'];
+    const args = [entry, 'server', '--data-dir', dataDir, '--port', '0', '--address', '127.0.0.1', ...loops, ...(options.args ?? [])];
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     proc.stdout?.on('data', (d: Buffer) => (log += d.toString('utf8')));
