@@ -16,7 +16,8 @@ const subcommands: Record<string, Subcommand> = {
 };
 
 function usage(): string {
-  const lines = Object.entries(subcommands).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`);
+  const width = Math.max(...Object.keys(subcommands).map((n) => n.length)) + 2;
+  const lines = Object.entries(subcommands).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`);
   return ['usage: skiff <command> [flags]', '', 'commands:', ...lines, '', 'Run `skiff <command> --help` for its flags.'].join('\n');
 }
 
