@@ -9,6 +9,7 @@ interface Subcommand {
 
 const subcommands: Record<string, Subcommand> = {
   server: { summary: 'run the control plane (API server, store)', load: () => import('./control-plane/cmd/server.js') },
+  agent: { summary: 'run the node agent (kubelet, with the CRI over Docker in-process)', load: () => import('./agent/cmd/agent.js') },
   'controller-manager': { summary: 'run the controllers against an API server', load: () => import('./control-plane/cmd/controller-manager.js') },
   cri: { summary: 'run the CRI runtime service over Docker on a Unix socket', load: () => import('./agent/cmd/cri.js') },
   proxy: { summary: 'run the service proxy (iptables) for one node', load: () => import('./agent/cmd/proxy.js') },

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { parseAgentFlags } from '../../agent/cmd/agent.js';
+
+describe('skiff agent flags', () => {
+  it('parses every flag, in both --flag value and --flag=value forms', () => {
+    const f = parseAgentFlags(['--kubeconfig', '/k', '--node-name=n1', '--node-ip', '127.0.0.1', '--cri-socket', '/run/cri.sock', '--data-dir', '/d', '--cluster-dns', '10.96.0.10', '--log-level=debug']);
+    expect(f).toMatchObject({ kubeconfig: '/k', nodeName: 'n1', nodeIP: '127.0.0.1', criSocket: '/run/cri.sock', dataDir: '/d', clusterDNS: ['10.96.0.10'], logLevel: 'debug' });
+  });
+
+  it('requires --kubeconfig and rejects unknown flags', () => {
+    expect(() => parseAgentFlags([])).toThrow(/--kubeconfig is required/);
+    expect(() => parseAgentFlags(['--kubeconfig', '/k', '--bogus'])).toThrow(/unknown flag --bogus/);
+  });
+
+  it('answers help', () => {
+    expect(parseAgentFlags(['--help'])).toBe('help');
+  });
+});
