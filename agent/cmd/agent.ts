@@ -5,11 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { RestClient } from '../../client/index.js';
 import { CriClient, startCriServer, type CriServer } from '../cri/index.js';
 import { Kubelet } from '../kubelet/index.js';
 import { nodeLabel } from '../kubelet/labels.js';
+import type { ProxyServer } from '../proxy/index.js';
+import { portFlag, readFlags, runUntilSignal } from './command-line.js';
+import { iptablesFlavour, startProxyServer, type ProxySettings } from './proxy.js';
 
 const usage = `usage: skiff agent --kubeconfig FILE [flags]
 
@@ -24,6 +27,10 @@ const usage = `usage: skiff agent --kubeconfig FILE [flags]
   --cluster-domain NAME  cluster DNS domain (default cluster.local)
   --kubelet-address IP   address of the kubelet endpoint (container logs, healthz) (default 0.0.0.0)
   --kubelet-port N       its port; 0 picks a free one (default 10250)
+  --disable-proxy        do not run the service proxy in-process (run \`skiff proxy\` instead, or none)
+  --cluster-cidr CIDR    proxy: pod network; traffic to a ClusterIP from outside it is masqueraded
+  --service-cidr CIDR    proxy: service network, routed locally on the node (default 10.96.0.0/12)
+  --iptables FLAVOUR     proxy: iptables, iptables-nft or iptables-legacy (default iptables)
   --log-level LEVEL      pino level (default info)`;
 
 export interface AgentFlags {
@@ -39,6 +46,8 @@ export interface AgentFlags {
   logLevel: string;
   kubeletAddress: string;
   kubeletPort: number;
+  /** The in-process service proxy's settings; undefined with --disable-proxy. */
+  proxy: { clusterCIDR: string | undefined; serviceCIDR: string; iptables: ProxySettings['iptables'] } | undefined;
 }
 
 /** Parses the flags; throws with a message fit for the user on a bad one. */
@@ -56,17 +65,11 @@ export function parseAgentFlags(argv: string[]): AgentFlags | 'help' {
     logLevel: 'info',
     kubeletAddress: '0.0.0.0',
     kubeletPort: 10250,
+    proxy: undefined,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return 'help';
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new Error(`${name} needs a value`);
-      return v;
-    };
+  const proxy: NonNullable<AgentFlags['proxy']> = { clusterCIDR: undefined, serviceCIDR: '10.96.0.0/12', iptables: 'iptables' };
+  let proxyEnabled = true;
+  const help = readFlags(argv, (name, value) => {
     switch (name) {
       case '--kubeconfig': f.kubeconfig = value(); break;
       case '--node-name': f.nodeName = value(); break;
@@ -79,23 +82,26 @@ export function parseAgentFlags(argv: string[]): AgentFlags | 'help' {
       case '--cluster-domain': f.clusterDomain = value(); break;
       case '--log-level': f.logLevel = value(); break;
       case '--kubelet-address': f.kubeletAddress = value(); break;
-      case '--kubelet-port': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('--kubelet-port must be a port number');
-        f.kubeletPort = n;
-        break;
-      }
-      default: throw new Error(`unknown flag ${arg}\n\n${usage}`);
+      case '--kubelet-port': f.kubeletPort = portFlag(name, value()); break;
+      case '--disable-proxy': proxyEnabled = false; break;
+      case '--cluster-cidr': proxy.clusterCIDR = value(); break;
+      case '--service-cidr': proxy.serviceCIDR = value(); break;
+      case '--iptables': proxy.iptables = iptablesFlavour(value()); break;
+      default: throw new Error(`unknown flag ${name}\n\n${usage}`);
     }
-  }
+  });
+  if (help) return help;
   if (!f.kubeconfig) throw new Error(`--kubeconfig is required\n\n${usage}`);
+  if (proxyEnabled) f.proxy = proxy;
   return f;
 }
 
-/** A running agent: the kubelet and (unless external) its CRI server. */
+/** A running agent: the kubelet and (unless external or disabled) its CRI server and service proxy. */
 export interface RunningAgent {
   kubelet: Kubelet;
   cri: CriServer | undefined;
+  proxy: ProxyServer | undefined;
+  logger: Logger;
   stop(): Promise<void>;
 }
 
@@ -123,10 +129,16 @@ export async function startAgent(f: AgentFlags): Promise<RunningAgent> {
     logger,
   });
   await kubelet.start();
+  const proxy = f.proxy
+    ? await startProxyServer(client, { nodeName: f.nodeName, netns: undefined, minSyncIntervalMs: 1000, ...f.proxy }, logger.child({ component: 'proxy' }))
+    : undefined;
   return {
     kubelet,
     cri,
+    proxy,
+    logger,
     async stop() {
+      await proxy?.stop();
       await kubelet.stop();
       runtime.close();
       client.close();
@@ -142,13 +154,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const agent = await startAgent(flags);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      agent.stop().then(resolve, () => resolve());
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  await runUntilSignal(agent.logger, () => agent.stop());
 }
 
 // Run directly (`tsx agent/cmd/agent.ts …`) as well as through `skiff agent`.

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { startCriServer, defaultSocketPath } from '../cri/index.js';
+import { portFlag, readFlags, runUntilSignal } from './command-line.js';
 
 const usage = `usage: skiff cri [--socket PATH] [--docker-socket PATH] [--streaming-port N] [--pause-image REF] [--log-level LEVEL]
 
@@ -26,21 +27,13 @@ interface Flags {
 /** Parses the flags; throws with a message fit for the user on a bad one. */
 export function parseFlags(argv: string[]): Flags | 'help' {
   const flags: Flags = { socket: defaultSocketPath, dockerSocket: '/var/run/docker.sock', streamingPort: 0, pauseImage: undefined, logLevel: 'info', adoptSelector: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return 'help';
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new Error(`${name} needs a value`);
-      return v;
-    };
+  const help = readFlags(argv, (name, value) => {
     switch (name) {
       case '--socket': flags.socket = value(); break;
       case '--docker-socket': flags.dockerSocket = value(); break;
       case '--pause-image': flags.pauseImage = value(); break;
       case '--log-level': flags.logLevel = value(); break;
+      case '--streaming-port': flags.streamingPort = portFlag(name, value()); break;
       case '--adopt-selector': {
         const v = value();
         const eqAt = v.indexOf('=');
@@ -48,16 +41,10 @@ export function parseFlags(argv: string[]): Flags | 'help' {
         flags.adoptSelector[v.slice(0, eqAt)] = v.slice(eqAt + 1);
         break;
       }
-      case '--streaming-port': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('--streaming-port must be a port number');
-        flags.streamingPort = n;
-        break;
-      }
-      default: throw new Error(`unknown flag ${arg}\n\n${usage}`);
+      default: throw new Error(`unknown flag ${name}\n\n${usage}`);
     }
-  }
-  return flags;
+  });
+  return help ?? flags;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -75,17 +62,7 @@ export async function main(argv: string[]): Promise<void> {
     adoptSelector: flags.adoptSelector,
     logger,
   });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      logger.info({ signal }, 'shutting down');
-      server.close().then(resolve, (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        resolve();
-      });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  await runUntilSignal(logger, () => server.close());
 }
 
 // Run directly (`node agent/cmd/cri.js …`) as well as through `skiff cri`.

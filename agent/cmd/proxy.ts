@@ -1,9 +1,10 @@
 // `skiff proxy`: the service proxy of one node. Watches Services, EndpointSlices and its Node through the
 // API server and keeps this node's iptables (or those of --netns) in step, until SIGTERM/SIGINT.
 import os from 'node:os';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadKubeconfig, RestClient } from '../../client/index.js';
 import { ProxyServer, RealIptablesRunner, RealNodeNetwork } from '../proxy/index.js';
+import { readFlags, runUntilSignal } from './command-line.js';
 
 const usage = `usage: skiff proxy --kubeconfig FILE [--node-name NAME] [--cluster-cidr CIDR] [--service-cidr CIDR]
                    [--netns NAME] [--min-sync-period-ms N] [--iptables iptables|iptables-nft|iptables-legacy] [--log-level LEVEL]
@@ -37,16 +38,7 @@ export function parseFlags(argv: string[]): ProxyFlags | 'help' {
   const flags: Partial<ProxyFlags> & Pick<ProxyFlags, 'serviceCIDR' | 'minSyncIntervalMs' | 'iptables' | 'logLevel' | 'nodeName'> = {
     serviceCIDR: '10.96.0.0/12', minSyncIntervalMs: 1000, iptables: 'iptables', logLevel: 'info', nodeName: os.hostname(),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return 'help';
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      const v = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '') throw new Error(`${name} needs a value`);
-      return v;
-    };
+  const help = readFlags(argv, (name, value) => {
     switch (name) {
       case '--kubeconfig': flags.kubeconfig = value(); break;
       case '--node-name': flags.nodeName = value(); break;
@@ -60,22 +52,44 @@ export function parseFlags(argv: string[]): ProxyFlags | 'help' {
         flags.minSyncIntervalMs = n;
         break;
       }
-      case '--iptables': {
-        const v = value();
-        if (v !== 'iptables' && v !== 'iptables-nft' && v !== 'iptables-legacy') throw new Error('--iptables must be iptables, iptables-nft or iptables-legacy');
-        flags.iptables = v;
-        break;
-      }
-      default: throw new Error(`unknown flag ${arg}\n\n${usage}`);
+      case '--iptables': flags.iptables = iptablesFlavour(value()); break;
+      default: throw new Error(`unknown flag ${name}\n\n${usage}`);
     }
-  }
+  });
+  if (help) return help;
   if (!flags.kubeconfig) throw new Error(`--kubeconfig is required\n\n${usage}`);
   return { ...flags, kubeconfig: flags.kubeconfig, clusterCIDR: flags.clusterCIDR, netns: flags.netns };
+}
+
+/** Validates an --iptables value. */
+export function iptablesFlavour(v: string): ProxyFlags['iptables'] {
+  if (v !== 'iptables' && v !== 'iptables-nft' && v !== 'iptables-legacy') throw new Error('--iptables must be iptables, iptables-nft or iptables-legacy');
+  return v;
 }
 
 function checkCidr(flag: string, v: string): string {
   if (!cidr.test(v)) throw new Error(`${flag} must be an IPv4 CIDR like 10.244.0.0/16`);
   return v;
+}
+
+/** What a proxy needs besides its API client: the node it serves and its networks. */
+export type ProxySettings = Omit<ProxyFlags, 'kubeconfig' | 'logLevel'>;
+
+/** Starts the proxy for one node (used by `skiff proxy` and, in-process, by `skiff agent`). */
+export async function startProxyServer(client: RestClient, settings: ProxySettings, logger: Logger): Promise<ProxyServer> {
+  const target = settings.netns ? { netnsPath: `/var/run/netns/${settings.netns}` } : {};
+  const server = new ProxyServer({
+    client,
+    runner: new RealIptablesRunner({ ...target, command: settings.iptables }),
+    nodeNetwork: new RealNodeNetwork(target),
+    logger,
+    nodeName: settings.nodeName,
+    clusterCIDR: settings.clusterCIDR,
+    serviceCIDR: settings.serviceCIDR,
+    minSyncIntervalMs: settings.minSyncIntervalMs,
+  });
+  await server.start();
+  return server;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -85,27 +99,6 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const logger = pino({ name: 'skiff-proxy', level: flags.logLevel });
-  const target = flags.netns ? { netnsPath: `/var/run/netns/${flags.netns}` } : {};
-  const server = new ProxyServer({
-    client: new RestClient(loadKubeconfig(flags.kubeconfig)),
-    runner: new RealIptablesRunner({ ...target, command: flags.iptables }),
-    nodeNetwork: new RealNodeNetwork(target),
-    logger,
-    nodeName: flags.nodeName,
-    clusterCIDR: flags.clusterCIDR,
-    serviceCIDR: flags.serviceCIDR,
-    minSyncIntervalMs: flags.minSyncIntervalMs,
-  });
-  await server.start();
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      logger.info({ signal }, 'shutting down');
-      server.stop().then(resolve, (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        resolve();
-      });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const server = await startProxyServer(new RestClient(loadKubeconfig(flags.kubeconfig)), flags, logger);
+  await runUntilSignal(logger, () => server.stop());
 }

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     agent = await startAgent({
       kubeconfig: server.kubeconfigPath, nodeName, nodeIP: '127.0.0.1', criSocket: undefined, dockerSocket: '/var/run/docker.sock',
       dataDir: path.join(dir, 'agent'), podLogsDir: path.join(dir, 'logs'), clusterDNS: [], clusterDomain: 'cluster.local',
-      logLevel: 'warn', kubeletAddress: '127.0.0.1', kubeletPort: 0,
+      logLevel: 'warn', kubeletAddress: '127.0.0.1', kubeletPort: 0, proxy: undefined,
     });
     const skiff = await skiffPods(client);
     const raw: number[] = [];

@@ -12,6 +12,14 @@ describe('skiff agent flags', () => {
     expect(() => parseAgentFlags(['--kubeconfig', '/k', '--bogus'])).toThrow(/unknown flag --bogus/);
   });
 
+  it('runs the service proxy in-process unless --disable-proxy is given', () => {
+    expect(parseAgentFlags(['--kubeconfig', '/k', '--cluster-cidr', '10.244.0.0/16', '--service-cidr=10.100.0.0/16', '--iptables', 'iptables-legacy'])).toMatchObject({
+      proxy: { clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.100.0.0/16', iptables: 'iptables-legacy' },
+    });
+    expect(parseAgentFlags(['--kubeconfig', '/k'])).toMatchObject({ proxy: { serviceCIDR: '10.96.0.0/12', iptables: 'iptables' } });
+    expect(parseAgentFlags(['--kubeconfig', '/k', '--disable-proxy'])).toMatchObject({ proxy: undefined });
+  });
+
   it('answers help', () => {
     expect(parseAgentFlags(['--help'])).toBe('help');
   });

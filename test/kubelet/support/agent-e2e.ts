@@ -73,7 +73,7 @@ export async function startAgentEnv(prefix: string): Promise<AgentEnv> {
       return criClient;
     },
     async startAgent() {
-      const args = [path.join(repoRoot, 'dist/skiff.js'), 'agent', '--kubeconfig', server.kubeconfigPath, '--node-name', nodeName, '--node-ip', '127.0.0.1', '--data-dir', dataDir, '--pod-logs-dir', logsDir, '--kubelet-address', '127.0.0.1', '--kubelet-port', '0', '--log-level', process.env.SKIFF_TEST_LOG ?? 'info'];
+      const args = [path.join(repoRoot, 'dist/skiff.js'), 'agent', '--kubeconfig', server.kubeconfigPath, '--node-name', nodeName, '--node-ip', '127.0.0.1', '--data-dir', dataDir, '--pod-logs-dir', logsDir, '--kubelet-address', '127.0.0.1', '--kubelet-port', '0', '--disable-proxy', '--log-level', process.env.SKIFF_TEST_LOG ?? 'info'];
       const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
       proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
