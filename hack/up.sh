@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One command to a working Skiff on this machine: installs what is missing, builds, starts the control
-# plane with the embedded SQLite store, and writes the admin kubeconfig. Running it twice is harmless:
-# a control plane that already answers is left running.
+# plane (embedded SQLite store, scheduler, controllers) and a node agent (kubelet, CRI over Docker, service
+# proxy), applies a demo Deployment with a Service, and prints what the Service answers. Running it twice
+# is harmless: what already runs is left running and the demo is re-applied.
 #
-# Everything lives under SKIFF_STATE_DIR (default /var/lib/skiff) and logs under SKIFF_LOG_DIR
-# (default /var/log/skiff). ./hack/down.sh stops it again.
+# State lives under SKIFF_STATE_DIR (default /var/lib/skiff), logs under SKIFF_LOG_DIR (default
+# /var/log/skiff). ./hack/down.sh stops everything and removes what it made.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/hack/lib/log.sh"
@@ -16,18 +17,22 @@ prepare_machine
 build_skiff
 start_control_plane
 wait_for_api
+start_agent
+wait_for_node_ready
+apply_demo
+step "The demo Service answers"
+show_demo_answers
 
 step "Skiff is up ($(( $(date +%s) - started ))s)"
-"$SKIFF_KUBECTL" --kubeconfig "$SKIFF_KUBECONFIG" get namespaces
+kc get nodes,pods,svc -A -o wide
 cat <<MSG
 
 Try next:
   export KUBECONFIG=$SKIFF_KUBECONFIG
   alias kubectl=$SKIFF_KUBECTL
-  kubectl api-resources
-  kubectl create configmap demo --from-literal=greeting=hello
-  kubectl get configmaps -o wide
-  kubectl get configmaps -w     # and change one from another shell
-(Pods are stored and served, but run only once the node agent lands: see the open issues.)
-Logs: $SKIFF_LOG_DIR    Data: $SKIFF_STATE_DIR    Stop: ./hack/down.sh
+  kubectl get pods -o wide
+  kubectl scale deployment hello --replicas=4
+  kubectl set image deployment/hello web=skiff/busybox:v1 && kubectl rollout status deployment/hello
+  kubectl describe service hello
+Logs: $SKIFF_LOG_DIR    Data: $SKIFF_STATE_DIR    Stop and clean up: ./hack/down.sh
 MSG
