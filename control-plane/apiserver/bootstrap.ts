@@ -8,7 +8,10 @@ import type { ResourceContext, WriteOptions } from './resource-context.js';
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/** The port the `kubernetes` Service forwards to (the API server's conventional secure port). */
+/**
+ * The port the `kubernetes` Service forwards to until the server listens (the conventional secure port);
+ * listen then puts the real port there (see kubernetes-endpoints.ts).
+ */
 const apiServerTargetPort = 6443;
 
 export async function bootstrapCluster(ctx: ResourceContext): Promise<void> {

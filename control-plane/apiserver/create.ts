@@ -17,7 +17,8 @@ import {
   type ResourceContext,
   type WriteOptions,
 } from './resource-context.js';
-import { prepareForCreateByKind } from './strategies.js';
+import { prepareForCreateByKind, tracksGeneration } from './strategies.js';
+import { admitCreate, defaultAdmissionSettings, type AdmissionSettings } from './admission.js';
 
 /** How often a generateName create retries after a suffix collision. */
 const generateNameAttempts = 5;
@@ -27,14 +28,21 @@ function invalid(r: ResourceInfo, name: string, errors: FieldError[]): InvalidEr
 }
 
 /** Admission for a new object: returns it ready to store (in the storage shape). */
-export function admitNew(r: ResourceInfo, body: KubeObject, namespace: string | undefined, options: WriteOptions): KubeObject {
+export function admitNew(
+  r: ResourceInfo,
+  body: KubeObject,
+  namespace: string | undefined,
+  options: WriteOptions,
+  settings: AdmissionSettings = defaultAdmissionSettings,
+): KubeObject {
   checkTypeMeta(r, body);
   checkFields(r, body, options);
   checkNamespace(r, body, namespace);
   const obj = structuredClone(body);
   prepareForCreateByKind(r, obj);
   applyDefaults(r, obj);
-  prepareForCreate(obj);
+  prepareForCreate(obj, tracksGeneration(r));
+  admitCreate(r, obj, settings);
   const name = obj.metadata.name ?? '';
   const errors = validate(r, obj);
   if (errors.length > 0) throw invalid(r, name, errors);
@@ -65,7 +73,7 @@ export async function createObject(
     const nameErrors = pathSegmentNameErrors(name);
     if (nameErrors.length > 0) throw invalid(r, name, nameErrors);
     if (r.namespaced && namespace !== undefined) await ensureNamespaceWritable(ctx, r, namespace, name);
-    const obj = admitNew(r, candidate, namespace, options);
+    const obj = admitNew(r, candidate, namespace, options, ctx.admission);
     try {
       const stored = await store(ctx, r, namespace, obj, options);
       return fromStorageShape(r, stored.object);

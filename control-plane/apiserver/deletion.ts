@@ -1,4 +1,6 @@
 // DELETE, as upstream's graceful deletion and finalizers work:
+//  - the propagation policy becomes a garbage-collector finalizer (Orphan → `orphan`, Foreground →
+//    `foregroundDeletion`, Background → neither); the garbage collector does the rest;
 //  - an object with finalizers only gets deletionTimestamp; the update that removes the last finalizer
 //    removes it (see update.ts);
 //  - a pod bound to a node is deleted gracefully: deletionTimestamp = now + grace, and it stays until the
@@ -14,9 +16,17 @@ import { nowTimestamp } from './object-meta.js';
 import { keyOf, subjectOf, type ResourceContext } from './resource-context.js';
 import { specFinalizers } from './strategies.js';
 
+export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
+
+/** The garbage collector's finalizers: it orphans the dependents, or deletes them first. */
+const orphanFinalizer = 'orphan';
+const foregroundFinalizer = 'foregroundDeletion';
+
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
-  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  propagationPolicy?: PropagationPolicy;
+  /** The deprecated form of propagationPolicy: true is Orphan, false Background. */
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun: boolean;
 }
@@ -40,6 +50,13 @@ export function parseDeleteOptions(body: unknown, query: Record<string, string |
       throw new BadRequestError(`invalid propagationPolicy "${String(policy)}"`);
     }
     options.propagationPolicy = policy;
+  }
+  const orphan = b.orphanDependents ?? query.orphanDependents;
+  if (orphan !== undefined && orphan !== null) {
+    if (orphan !== true && orphan !== false && orphan !== 'true' && orphan !== 'false') {
+      throw new BadRequestError(`invalid orphanDependents "${String(orphan)}"`);
+    }
+    options.orphanDependents = orphan === true || orphan === 'true';
   }
   if (isRecord(b.preconditions)) {
     const { uid, resourceVersion } = b.preconditions;
@@ -84,14 +101,39 @@ function checkPreconditions(r: ResourceInfo, name: string, obj: KubeObject, opti
   }
 }
 
+/**
+ * The policy a delete asks for, as upstream's store decides it: propagationPolicy, else the deprecated
+ * orphanDependents, else what the object's own GC finalizers say (a second plain delete keeps a
+ * foreground or orphaning deletion going), else Background.
+ */
+function chosenPolicy(obj: KubeObject, options: DeleteOptions): PropagationPolicy {
+  if (options.propagationPolicy !== undefined) return options.propagationPolicy;
+  if (options.orphanDependents !== undefined) return options.orphanDependents ? 'Orphan' : 'Background';
+  const finalizers = obj.metadata.finalizers ?? [];
+  if (finalizers.includes(orphanFinalizer)) return 'Orphan';
+  if (finalizers.includes(foregroundFinalizer)) return 'Foreground';
+  return 'Background';
+}
+
+/** The object's finalizers with the GC's one for `policy` (and not the other one). */
+function finalizersFor(obj: KubeObject, policy: PropagationPolicy): string[] {
+  const kept = (obj.metadata.finalizers ?? []).filter((f) => f !== orphanFinalizer && f !== foregroundFinalizer);
+  if (policy === 'Orphan') kept.push(orphanFinalizer);
+  if (policy === 'Foreground') kept.push(foregroundFinalizer);
+  return kept;
+}
+
 /** What the delete turns `obj` into: undefined to remove it now, or the terminating object to store. */
 function terminating(r: ResourceInfo, obj: KubeObject, options: DeleteOptions): KubeObject | undefined {
   const m = obj.metadata;
   const isNamespace = r.plural === 'namespaces' && r.group === '';
-  const hasFinalizers = (m.finalizers ?? []).length > 0 || (isNamespace && specFinalizers(obj).length > 0);
+  const finalizers = finalizersFor(obj, chosenPolicy(obj, options));
+  const hasFinalizers = finalizers.length > 0 || (isNamespace && specFinalizers(obj).length > 0);
   const grace = r.plural === 'pods' && r.group === '' ? podGracePeriod(obj, options) : 0;
   if (!hasFinalizers && grace === 0) return undefined;
   const next = structuredClone(obj);
+  if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+  else delete next.metadata.finalizers;
   if (isNamespace) next.status = { ...(isRecord(obj.status) ? obj.status : {}), phase: 'Terminating' };
   if (m.deletionTimestamp !== undefined) {
     // Already terminating: a second delete may only shorten a pod's grace period.

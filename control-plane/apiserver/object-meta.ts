@@ -37,12 +37,29 @@ export function pathSegmentNameErrors(name: string, field = 'metadata.name'): Fi
   return [];
 }
 
-/** Stamps a new object's server-owned metadata. `name` must already be resolved (generateName applied). */
-export function prepareForCreate(obj: KubeObject): void {
+/**
+ * Drops empty labels, annotations, finalizers and ownerReferences: Go's omitempty never serializes
+ * them, so a patch that empties a map must not leave `annotations: {}` behind (kubectl diff shows it).
+ */
+export function dropEmptyMetadata(obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown>;
+  for (const field of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
+    const v = m[field];
+    if (v === null || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== null && Object.keys(v).length === 0)) delete m[field];
+  }
+}
+
+/**
+ * Stamps a new object's server-owned metadata. `name` must already be resolved (generateName applied).
+ * `tracksGeneration` is false for kinds without a spec, which upstream leaves without a generation.
+ */
+export function prepareForCreate(obj: KubeObject, tracksGeneration = true): void {
   const m = obj.metadata;
   m.uid = randomUUID();
   m.creationTimestamp = nowTimestamp();
-  m.generation = 1;
+  if (tracksGeneration) m.generation = 1;
+  else delete m.generation;
+  dropEmptyMetadata(obj);
   delete m.resourceVersion;
   delete m.deletionTimestamp;
   delete m.deletionGracePeriodSeconds;
@@ -56,7 +73,7 @@ function specPart(obj: KubeObject): Record<string, unknown> {
 }
 
 /** Carries the immutable metadata of `old` into `next` and bumps the generation when the spec changed. */
-export function prepareForUpdate(next: KubeObject, old: KubeObject): void {
+export function prepareForUpdate(next: KubeObject, old: KubeObject, tracksGeneration = true): void {
   const m = next.metadata;
   const o = old.metadata;
   m.uid = o.uid;
@@ -65,7 +82,12 @@ export function prepareForUpdate(next: KubeObject, old: KubeObject): void {
   else delete m.deletionTimestamp;
   if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
   else delete m.deletionGracePeriodSeconds;
-  const generation = o.generation ?? 1;
-  m.generation = deepEqual(specPart(next), specPart(old)) ? generation : generation + 1;
+  if (tracksGeneration) {
+    const generation = o.generation ?? 1;
+    m.generation = deepEqual(specPart(next), specPart(old)) ? generation : generation + 1;
+  } else {
+    delete m.generation;
+  }
   delete m.managedFields;
+  dropEmptyMetadata(next);
 }

@@ -5,12 +5,15 @@ import { BadRequestError, ForbiddenError, NotFoundError, type ErrorSubject } fro
 import type { KubeObject } from '../../api/object.js';
 import { builtinResources, groupVersion, storageKey, type ResourceInfo } from '../../api/resources.js';
 import type { Store, StoredObject } from '../storage/store.js';
+import type { AdmissionSettings } from './admission.js';
 import type { ServiceAllocator } from './service-allocator.js';
 
 export interface ResourceContext {
   store: Store;
   logger: Logger;
   allocator: ServiceAllocator;
+  /** Create-time admission settings; the defaults (300 s tolerations) when absent. */
+  admission?: AdmissionSettings;
 }
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';

@@ -3,12 +3,14 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Store } from '../storage/store.js';
+import { defaultAdmissionSettings, type AdmissionSettings } from './admission.js';
 import { maxBodyBytes } from './body.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { registerDiscoveryRoutes } from './discovery/index.js';
 import { installErrorHandling, sendStatus } from './error-handler.js';
 import { BadRequestError } from '../../api/errors.js';
 import { registerHealthRoutes } from './health.js';
+import { advertisedIp, reconcileKubernetesEndpoints } from './kubernetes-endpoints.js';
 import { registerOpenApiRoutes } from './openapi/index.js';
 import { parseResourcePath } from './request-info.js';
 import { handleResourceRequest } from './resource-handler.js';
@@ -30,6 +32,15 @@ export interface ApiServerOptions {
   watchBookmarkIntervalMs?: number;
   /** Events each resource's watch cache keeps for resuming watches (default 1000). */
   watchCacheCapacity?: number;
+  /** tolerationSeconds of the not-ready NoExecute toleration DefaultTolerationSeconds adds to pods (300). */
+  defaultNotReadyTolerationSeconds?: number;
+  /** tolerationSeconds of the unreachable NoExecute toleration DefaultTolerationSeconds adds to pods (300). */
+  defaultUnreachableTolerationSeconds?: number;
+  /**
+   * The IPv4 address the `kubernetes` Service's Endpoints/EndpointSlice list; by default the listen
+   * host when it is one IPv4 address, else 127.0.0.1.
+   */
+  advertiseAddress?: string;
 }
 
 export interface ApiServer {
@@ -66,7 +77,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const authorizer = options.authorizer ?? allowAllAuthorizer;
   const ports = typeof options.nodePortRange === 'string' ? parsePortRange(options.nodePortRange) : (options.nodePortRange ?? { min: 30000, max: 32767 });
   const allocator = new ServiceAllocator(options.store, options.serviceCIDR ?? '10.96.0.0/12', ports);
-  const ctx: ResourceContext = { store: options.store, logger, allocator };
+  const admission: AdmissionSettings = {
+    defaultNotReadyTolerationSeconds: options.defaultNotReadyTolerationSeconds ?? defaultAdmissionSettings.defaultNotReadyTolerationSeconds,
+    defaultUnreachableTolerationSeconds: options.defaultUnreachableTolerationSeconds ?? defaultAdmissionSettings.defaultUnreachableTolerationSeconds,
+  };
+  const ctx: ResourceContext = { store: options.store, logger, allocator, admission };
   const caches = new WatchCacheSet(options.store, logger, options.watchCacheCapacity ?? 1000);
   let ready = false;
   let started: Promise<void> | undefined;
@@ -129,6 +144,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       await app.listen({ host, port });
       const address = app.server.address();
       const realPort = typeof address === 'object' && address ? address.port : port;
+      // As upstream's endpoint reconciler: the `kubernetes` Service leads to this server. A failure here
+      // must not keep the server from serving; it is logged.
+      await reconcileKubernetesEndpoints(ctx, { ip: advertisedIp(host, options.advertiseAddress), port: realPort }).catch((e: unknown) => {
+        logger.error({ err: e }, 'reconciling the kubernetes service endpoints failed');
+      });
       const shownHost = host.includes(':') ? `[${host}]` : host;
       return { url: `http://${shownHost}:${realPort}`, port: realPort };
     },

@@ -15,6 +15,17 @@ const freshStatusOnCreate: Record<string, () => Record<string, unknown>> = {
   namespaces: () => ({ phase: 'Active' }),
 };
 
+/**
+ * Kinds whose strategies set metadata.generation (1 on create, +1 per spec change). Kinds without a
+ * spec/status split (ConfigMap, Secret, Event, Endpoints, Lease, ...) and Services, Namespaces and
+ * Nodes leave it unset upstream.
+ */
+const generationTracked = new Set(['/pods', 'apps/replicasets', 'apps/deployments', 'apps/daemonsets', 'apps/statefulsets', 'batch/jobs', 'batch/cronjobs']);
+
+export function tracksGeneration(r: ResourceInfo): boolean {
+  return generationTracked.has(`${r.group}/${r.plural}`);
+}
+
 export function hasStatusSubresource(r: ResourceInfo): boolean {
   return r.subresources.includes('status');
 }

@@ -19,7 +19,7 @@ import {
   type ResourceContext,
   type WriteOptions,
 } from './resource-context.js';
-import { hasStatusSubresource, readyToRemove } from './strategies.js';
+import { hasStatusSubresource, readyToRemove, tracksGeneration } from './strategies.js';
 
 /** Which part of the object a write may change: the main resource, `status`, or a namespace's `finalize`. */
 export type UpdateMode = 'main' | 'status' | 'finalize' | 'binding';
@@ -82,7 +82,7 @@ export async function guaranteedUpdate(
     const next = merged(mode, r, wanted, current);
     next.metadata.name = name;
     checkNamespace(r, next, namespace);
-    prepareForUpdate(next, current);
+    prepareForUpdate(next, current, tracksGeneration(r));
     applyDefaults(r, next);
     const errors = mode === 'binding' ? [] : validate(r, next, current);
     if (errors.length > 0) throw new InvalidError({ ...subjectOf(r, name), kind: r.kind }, errors);
@@ -156,7 +156,7 @@ export async function patchObject(
   const produce = (current: KubeObject): KubeObject => {
     const next = applyPatch(r, current, patch, mediaType);
     checkTypeMeta(r, next);
-    checkFields(r, next, { ...options, warnings: attemptWarnings });
+    checkFields(r, next, { ...options, warnings: attemptWarnings }, 'patch');
     return next;
   };
   let attemptWarnings: string[] = [];

@@ -16,12 +16,17 @@ flags:
   --data-dir DIR                 where the SQLite store and admin.kubeconfig live (required)
   --port N                       listen port (default 6443; 0 picks a free one)
   --address IP                   listen address (default 127.0.0.1)
+  --advertise-address IP         the address the kubernetes Service's endpoints name (default: the
+                                 listen address, or 127.0.0.1 when listening on all addresses)
   --etcd URL[,URL...]            use these etcd endpoints instead of the embedded SQLite store
   --service-cidr CIDR            service ClusterIP range (default 10.96.0.0/12)
   --service-node-port-range A-B  NodePort range (default 30000-32767)
   --controllers LIST             controllers to run in-process: * (default) for all, none, or a comma list
                                  (replicaset, deployment, endpointslice, endpoints, garbagecollector,
                                  namespace, job, nodelifecycle, daemonset, podgc)
+  --default-not-ready-toleration-seconds N    tolerationSeconds added to pods for the not-ready
+                                             NoExecute taint (default 300)
+  --default-unreachable-toleration-seconds N  the same for the unreachable taint (default 300)
   --disable-scheduler            do not run the scheduler in-process (run \`skiff scheduler\` instead)
   --log-level LEVEL              pino level: trace, debug, info, warn, error (default info)
   -h, --help                     show this help`;
@@ -39,6 +44,12 @@ export function adminKubeconfig(serverUrl: string): string {
   });
 }
 
+function secondsFlag(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of seconds`);
+  return n;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -50,6 +61,9 @@ export async function main(argv: string[]): Promise<void> {
       'service-cidr': { type: 'string', default: '10.96.0.0/12' },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'log-level': { type: 'string', default: 'info' },
+      'advertise-address': { type: 'string' },
+      'default-not-ready-toleration-seconds': { type: 'string', default: '300' },
+      'default-unreachable-toleration-seconds': { type: 'string', default: '300' },
       controllers: { type: 'string', default: '*' },
       'disable-scheduler': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -67,6 +81,8 @@ export async function main(argv: string[]): Promise<void> {
   const address = values.address ?? '127.0.0.1';
   const logger = pino({ level: values['log-level'] ?? 'info' });
   const controllers = parseControllersFlag(values.controllers);
+  const notReadySeconds = secondsFlag('--default-not-ready-toleration-seconds', values['default-not-ready-toleration-seconds']);
+  const unreachableSeconds = secondsFlag('--default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds']);
 
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(values.etcd ? { etcdEndpoints: values.etcd.split(',').filter((e) => e !== '') } : { dataDir });
@@ -77,6 +93,9 @@ export async function main(argv: string[]): Promise<void> {
     logger,
     serviceCIDR: values['service-cidr'] ?? '10.96.0.0/12',
     nodePortRange: values['service-node-port-range'] ?? '30000-32767',
+    defaultNotReadyTolerationSeconds: notReadySeconds,
+    defaultUnreachableTolerationSeconds: unreachableSeconds,
+    ...(values['advertise-address'] ? { advertiseAddress: values['advertise-address'] } : {}),
   });
   let controlLoops: RunningControlLoops | undefined;
   let stopping: Promise<void> | undefined;

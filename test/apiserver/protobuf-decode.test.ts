@@ -31,6 +31,16 @@ describe('decodeProtobufObject', () => {
     expect(svc.spec).toEqual({ ports: [{ name: '80-8080', protocol: 'TCP', port: 80, targetPort: 8080 }], selector: { app: 'svc1' }, type: 'NodePort' });
   });
 
+  it('treats the zero nodePort and hostPort Go writes for unset ints as unset', () => {
+    // Both bodies carry the fields with value 0 on the wire (ServicePort 5 and ContainerPort 2).
+    expect(service).toContain('2800');
+    expect(deployment).toContain('0a00100018903f');
+    const svc = decodeProtobufObject(Buffer.from(service, 'hex')) as any;
+    expect(svc.spec.ports[0]).not.toHaveProperty('nodePort');
+    const dep = decodeProtobufObject(Buffer.from(deployment, 'hex')) as any;
+    expect(dep.spec.template.spec.containers[0].ports[0]).not.toHaveProperty('hostPort');
+  });
+
   const bad: [string, Buffer][] = [
     ['without the k8s magic', Buffer.from('{"kind":"Pod"}')],
     ['truncated', Buffer.from(deployment, 'hex').subarray(0, 60)],

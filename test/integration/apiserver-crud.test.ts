@@ -140,7 +140,7 @@ describe('API server CRUD', () => {
     const body = { ...configMap('strict'), spec: { foo: 1 } };
     const strict = await h.request('POST', '/api/v1/namespaces/crud/configmaps?fieldValidation=Strict', body);
     expect(strict.status).toBe(400);
-    expect(strict.body.message).toBe('strict decoding error: unknown field "spec"');
+    expect(strict.body.message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"');
     const warn = await h.request('POST', '/api/v1/namespaces/crud/configmaps?fieldValidation=Warn', body);
     expect(warn.status).toBe(201);
     expect(warn.headers.get('warning')).toContain('unknown field');
