@@ -51,12 +51,17 @@ export async function removeNodeContainers(nodeName: string): Promise<void> {
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
 }
 
-export async function startAgentEnv(prefix: string): Promise<AgentEnv> {
+export interface AgentEnvOptions {
+  /** Run the server's in-process scheduler and controllers (off by default: most agent tests bind pods themselves). */
+  controlLoops?: boolean;
+}
+
+export async function startAgentEnv(prefix: string, options: AgentEnvOptions = {}): Promise<AgentEnv> {
   const nodeName = `${prefix}-${randomBytes(3).toString('hex')}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `skiff-${prefix}-`));
   const dataDir = path.join(dir, 'agent');
   const logsDir = path.join(dir, 'pod-logs');
-  const server = await startSkiffServer();
+  const server = await startSkiffServer({ controlLoops: options.controlLoops ?? false });
   const client = RestClient.fromKubeconfig(server.kubeconfigPath);
   let child: ChildProcess | undefined;
   let output = '';
