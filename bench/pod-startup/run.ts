@@ -107,6 +107,8 @@ async function main(): Promise<void> {
       ['skiff agent (create → Running via watch)', formatMs(quantile(skiff, 0.5)), formatMs(quantile(skiff, 0.99)), formatMs(Math.max(...skiff))],
       ['raw docker create+start', formatMs(quantile(raw, 0.5)), formatMs(quantile(raw, 0.99)), formatMs(Math.max(...raw))],
     ]);
+    const ratio = (q: number): string => (quantile(skiff, q) / quantile(raw, q)).toFixed(2);
+    console.log(`skiff/raw: p50 ${ratio(0.5)}×, p99 ${ratio(0.99)}× (aim: p99 within 1.5×)`);
   } finally {
     await agent?.stop().catch(() => undefined);
     await removeLabelled(`io.skiff.label/io.skiff.node=${nodeName}`);
