@@ -1,6 +1,7 @@
 // The streaming server that Exec, Attach and PortForward hand out URLs to, as the CRI expects: an HTTP
-// server on loopback, one-time tokens that expire, and the Kubernetes WebSocket channel protocol (see
-// ws-channel.ts). SPDY is not spoken: a plain HTTP request gets 400 saying so.
+// server on loopback, one-time tokens that expire, and two transports for the same sessions: the
+// Kubernetes WebSocket channel protocol (see ws-channel.ts) and SPDY/3.1 (see spdy/), which crictl and
+// kubectl's fallback path speak. The Docker plumbing is shared: a transport only supplies ExecChannels.
 import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,10 @@ import {
   parseResize, portPreamble, resizeChannel, stdinChannel, stdoutChannel, stderrChannel, type StreamProtocol,
 } from './ws-channel.js';
 import type { AttachRequest, ExecRequest, PortForwardRequest } from './types.js';
+import {
+  acceptRemoteCommand, negotiate, offeredProtocols, portForwardProtocol, servePortForward, spdyExecProtocols, SpdySession,
+  wantsSpdy, type SpdyExecProtocol,
+} from './spdy/index.js';
 
 export const tokenTtlMs = 60_000;
 
@@ -24,6 +29,27 @@ type Pending =
   | { kind: 'portforward'; req: PortForwardRequest; target: string; expires: number };
 
 type PendingInput = Pending extends infer P ? (P extends { expires: number } ? Omit<P, 'expires'> : never) : never;
+
+/** What the client sends during an exec/attach session, whatever the transport. */
+export interface ExecInput {
+  stdin(chunk: Buffer): void;
+  stdinEnd(): void;
+  resize(width: number, height: number): void;
+  /** The client went away. */
+  closed(): void;
+}
+
+/** One exec/attach session's client side, whatever the transport (WebSocket channels or SPDY streams). */
+export interface ExecChannels {
+  readonly protocol: StreamProtocol;
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  /** Starts delivering client input (held until now, so nothing is lost before Docker is ready). */
+  listen(input: ExecInput): void;
+  isOpen(): boolean;
+  /** Reports how the session ended (the error channel's payload) and closes the session. */
+  finish(errorPayload: string): Promise<void>;
+}
 
 /** Frames received before the Docker side was ready, and how to stop holding more. */
 interface Inbox {
@@ -35,6 +61,39 @@ function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
+}
+
+/** The WebSocket channel protocol as ExecChannels. */
+function wsChannels(ws: WebSocket, inbox: Inbox, protocol: StreamProtocol): ExecChannels {
+  const send = (channel: number, data: Buffer | string): void => {
+    if (ws.readyState === ws.OPEN) ws.send(frame(channel, data));
+  };
+  return {
+    protocol,
+    stdout: (chunk) => send(stdoutChannel, chunk),
+    stderr: (chunk) => send(stderrChannel, chunk),
+    isOpen: () => ws.readyState === ws.OPEN,
+    listen(input) {
+      const onMessage = (buf: Buffer): void => {
+        if (buf.length === 0) return;
+        const channel = buf[0];
+        const body = buf.subarray(1);
+        if (channel === stdinChannel) input.stdin(body);
+        else if (channel === resizeChannel) {
+          const size = parseResize(body);
+          if (size) input.resize(size.width, size.height);
+        } else if (channel === closeSignal && body[0] === stdinChannel) input.stdinEnd();
+      };
+      inbox.release();
+      for (const buf of inbox.early.splice(0)) onMessage(buf);
+      ws.on('message', (data) => onMessage(toBuffer(data)));
+      ws.on('close', () => input.closed());
+    },
+    async finish(payload) {
+      send(errorChannel, payload);
+      if (ws.readyState === ws.OPEN) ws.close(1000);
+    },
+  };
 }
 
 /** The running streaming server. */
@@ -57,7 +116,7 @@ export class StreamingServer {
   constructor(private readonly docker: Dockerode, private readonly log: Logger) {
     this.http = http.createServer((req, res) => {
       res.writeHead(400, { 'content-type': 'text/plain' });
-      res.end('this streaming server speaks the WebSocket channel protocol (v4/v5.channel.k8s.io) only, not SPDY\n');
+      res.end('this streaming server needs an upgrade: WebSocket (v4/v5.channel.k8s.io) or SPDY/3.1\n');
     });
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
@@ -104,6 +163,10 @@ export class StreamingServer {
       return;
     }
     this.pending.delete(token!);
+    if (wantsSpdy(req.headers.upgrade)) {
+      this.upgradeSpdy(req, socket, head, session, url);
+      return;
+    }
     if (session.kind === 'portforward') {
       // Port-forward's channel protocol (v4.channel.k8s.io or none) carries no exec semantics.
       const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
@@ -120,41 +183,79 @@ export class StreamingServer {
       const hold = (data: RawData): void => void early.push(toBuffer(data));
       ws.on('message', hold);
       const inbox: Inbox = { early, release: () => ws.off('message', hold) };
-      const run = session.kind === 'exec' ? this.exec(ws, inbox, protocol, session.req) : this.attach(ws, inbox, protocol, session.req);
-      run.catch((err: unknown) => {
-        this.log.warn({ err, kind: session.kind }, 'streaming session failed');
-        if (ws.readyState === ws.OPEN) {
-          ws.send(frame(errorChannel, failureStatusPayload(protocol, err instanceof Error ? err.message : String(err))));
-          ws.close(1000);
-        }
-      });
+      this.run(wsChannels(ws, inbox, protocol), session);
     });
   }
 
-  /** Wires a hijacked Docker stream to the WebSocket's channels. */
-  private pipe(ws: WebSocket, inbox: Inbox, stream: Duplex, tty: boolean, onResize: (w: number, h: number) => void): Promise<void> {
+  /**
+   * SPDY/3.1, as the kubelet's streaming server: negotiate X-Stream-Protocol-Version, answer 101, then
+   * serve the session's streams (remotecommand for exec/attach, port-forward pairs for portforward).
+   */
+  private upgradeSpdy(req: http.IncomingMessage, socket: Duplex, head: Buffer, session: Pending, url: URL): void {
+    const offered = offeredProtocols(req.headers['x-stream-protocol-version']);
+    const supported: readonly string[] = session.kind === 'portforward' ? [portForwardProtocol] : spdyExecProtocols;
+    const fallback = session.kind === 'portforward' ? portForwardProtocol : 'channel.k8s.io';
+    const chosen = negotiate(offered, supported, fallback);
+    if (!chosen.ok) {
+      const accepted = supported.map((p) => `X-Accepted-Stream-Protocol-Versions: ${p}\r\n`).join('');
+      const body = `unable to upgrade: unable to negotiate protocol: client supports ${JSON.stringify(offered)}, server supports ${JSON.stringify(supported)}\n`;
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n${accepted}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
+    const versionHeader = chosen.echoed ? `X-Stream-Protocol-Version: ${chosen.protocol}\r\n` : '';
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n${versionHeader}\r\n`);
+    const spdy = new SpdySession(socket, { mode: 'server', head });
+    spdy.on('error', (err) => this.log.debug({ err }, 'SPDY session error'));
+    if (session.kind === 'portforward') {
+      let ports: number[];
+      try {
+        ports = session.req.port.length ? session.req.port : parsePorts(url.searchParams.getAll('port'));
+      } catch {
+        ports = [];
+      }
+      const target = session.target;
+      servePortForward(spdy, (port) => {
+        // The CRI request names the ports that may be forwarded; an empty list allows any.
+        if (ports.length && !ports.includes(port)) {
+          const refused = new net.Socket();
+          process.nextTick(() => refused.destroy(new Error(`port ${port} was not requested`)));
+          return refused;
+        }
+        return this.dialPod(target, port);
+      }, session.req.pod_sandbox_id);
+      return;
+    }
+    const protocol = chosen.protocol as SpdyExecProtocol;
+    const shape = session.req;
+    acceptRemoteCommand(spdy, protocol, { stdin: !!shape.stdin, stdout: !!shape.stdout, stderr: !!shape.stderr, tty: !!shape.tty }).then(
+      (channels) => this.run(channels, session),
+      (err: unknown) => this.log.info({ err, kind: session.kind }, 'SPDY streaming session never started'),
+    );
+  }
+
+  /** Runs an exec/attach session over any transport; a failure is reported on the error channel. */
+  private run(channels: ExecChannels, session: Extract<Pending, { kind: 'exec' | 'attach' }>): void {
+    const run = session.kind === 'exec' ? this.exec(channels, session.req) : this.attach(channels, session.req);
+    run.catch((err: unknown) => {
+      this.log.warn({ err, kind: session.kind }, 'streaming session failed');
+      if (channels.isOpen()) void channels.finish(failureStatusPayload(channels.protocol, err instanceof Error ? err.message : String(err)));
+    });
+  }
+
+  /** Wires a hijacked Docker stream to the client's channels. */
+  private pipe(channels: ExecChannels, stream: Duplex, tty: boolean, onResize: (w: number, h: number) => void): Promise<void> {
     if (tty) {
-      stream.on('data', (chunk: Buffer) => ws.readyState === ws.OPEN && ws.send(frame(stdoutChannel, chunk)));
+      stream.on('data', (chunk: Buffer) => channels.stdout(chunk));
     } else {
-      const parser = new DockerFrameParser((s, payload) => {
-        if (ws.readyState === ws.OPEN) ws.send(frame(s === 'stderr' ? stderrChannel : stdoutChannel, payload));
-      });
+      const parser = new DockerFrameParser((s, payload) => (s === 'stderr' ? channels.stderr(payload) : channels.stdout(payload)));
       stream.on('data', (chunk: Buffer) => parser.push(chunk));
     }
-    const onMessage = (buf: Buffer): void => {
-      if (buf.length === 0) return;
-      const channel = buf[0];
-      const body = buf.subarray(1);
-      if (channel === stdinChannel) stream.write(body);
-      else if (channel === resizeChannel) {
-        const size = parseResize(body);
-        if (size) onResize(size.width, size.height);
-      } else if (channel === closeSignal && body[0] === stdinChannel) stream.end();
-    };
-    inbox.release();
-    for (const buf of inbox.early.splice(0)) onMessage(buf);
-    ws.on('message', (data) => onMessage(toBuffer(data)));
-    ws.on('close', () => stream.destroy());
+    channels.listen({
+      stdin: (chunk) => void stream.write(chunk),
+      stdinEnd: () => void stream.end(),
+      resize: onResize,
+      closed: () => void stream.destroy(),
+    });
     return new Promise<void>((resolve) => {
       stream.on('end', resolve);
       stream.on('close', resolve);
@@ -162,7 +263,12 @@ export class StreamingServer {
     });
   }
 
-  private async exec(ws: WebSocket, inbox: Inbox, protocol: StreamProtocol, req: ExecRequest): Promise<void> {
+  /** A TCP connection to a pod port, the way every port-forward transport reaches the pod. */
+  private dialPod(target: string, port: number): net.Socket {
+    return net.connect(port, target);
+  }
+
+  private async exec(channels: ExecChannels, req: ExecRequest): Promise<void> {
     const exec = await this.docker.getContainer(req.container_id).exec({
       Cmd: req.cmd,
       AttachStdin: req.stdin,
@@ -171,20 +277,18 @@ export class StreamingServer {
       Tty: req.tty,
     });
     const stream = (await exec.start({ hijack: true, stdin: req.stdin })) as Duplex;
-    await this.pipe(ws, inbox, stream, req.tty, (w, h) => void exec.resize({ w, h }).catch(() => undefined));
-    if (ws.readyState !== ws.OPEN) return;
+    await this.pipe(channels, stream, req.tty, (w, h) => void exec.resize({ w, h }).catch(() => undefined));
+    if (!channels.isOpen()) return;
     const code = await execExitCode(exec);
-    ws.send(frame(errorChannel, exitStatusPayload(protocol, code, req.cmd)));
-    ws.close(1000);
+    await channels.finish(exitStatusPayload(channels.protocol, code, req.cmd));
   }
 
-  private async attach(ws: WebSocket, inbox: Inbox, protocol: StreamProtocol, req: AttachRequest): Promise<void> {
+  private async attach(channels: ExecChannels, req: AttachRequest): Promise<void> {
     const container = this.docker.getContainer(req.container_id);
     const stream = (await container.attach({ stream: true, stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, hijack: true })) as Duplex;
-    await this.pipe(ws, inbox, stream, req.tty, (w, h) => void container.resize({ w, h }).catch(() => undefined));
-    if (ws.readyState !== ws.OPEN) return;
-    ws.send(frame(errorChannel, exitStatusPayload(protocol, 0, [])));
-    ws.close(1000);
+    await this.pipe(channels, stream, req.tty, (w, h) => void container.resize({ w, h }).catch(() => undefined));
+    if (!channels.isOpen()) return;
+    await channels.finish(exitStatusPayload(channels.protocol, 0, []));
   }
 
   /**
@@ -195,7 +299,7 @@ export class StreamingServer {
     const sockets = ports.map((port, i) => {
       ws.send(frame(2 * i, portPreamble(port)));
       ws.send(frame(2 * i + 1, portPreamble(port)));
-      const s = net.connect(port, target);
+      const s = this.dialPod(target, port);
       s.on('data', (chunk) => ws.readyState === ws.OPEN && ws.send(frame(2 * i, chunk)));
       s.on('error', (err) => {
         if (ws.readyState === ws.OPEN) ws.send(frame(2 * i + 1, `error forwarding port ${port} to pod: ${err.message}`));
