@@ -71,3 +71,10 @@ export { retryOnConflict, retryOn, type RetryOptions } from './retry.js';
 
 /** The fallback pino logger of the client library. */
 export { defaultLogger, type Logger } from './log.js';
+
+/**
+ * HTTP Upgrade pass-through (exec, attach, port-forward): `proxyUpgrade` relays an upgrade request to a
+ * backend and then raw bytes both ways; `rejectUpgrade` answers a not-yet-upgraded socket with a Status;
+ * `statusErrorFor` makes the ApiError for a bare HTTP code.
+ */
+export { proxyUpgrade, rejectUpgrade, statusErrorFor } from './upgrade-proxy.js';

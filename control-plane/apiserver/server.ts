@@ -12,6 +12,7 @@ import { BadRequestError } from '../../api/errors.js';
 import { registerHealthRoutes } from './health.js';
 import { advertisedIp, reconcileKubernetesEndpoints } from './kubernetes-endpoints.js';
 import { registerOpenApiRoutes } from './openapi/index.js';
+import { registerPodStreams } from './pod-streams/index.js';
 import { parseResourcePath } from './request-info.js';
 import { handleResourceRequest } from './resource-handler.js';
 import type { ResourceContext } from './resource-context.js';
@@ -119,6 +120,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerHealthRoutes(app, () => ready);
   registerDiscoveryRoutes(app);
   registerOpenApiRoutes(app);
+  registerPodStreams(app, { store: options.store, authenticator, authorizer, logger });
   const deps = { ctx, caches, authorizer, bookmarkIntervalMs: options.watchBookmarkIntervalMs ?? 60_000 };
   for (const url of ['/api/*', '/apis/*']) {
     app.route({

@@ -1,17 +1,21 @@
 // The kubelet's HTTP endpoint (plain HTTP for now): `GET /containerLogs/{namespace}/{pod}/{container}` with
 // upstream's query parameters follow, tailLines, sinceSeconds, sinceTime, timestamps, previous, limitBytes,
-// reading the CRI log file of the container's newest (or, with previous, the one before) attempt; and
-// `GET /healthz`. The API server's pods/{name}/log proxies here.
+// reading the CRI log file of the container's newest (or, with previous, the one before) attempt;
+// `GET /healthz`; and the upgrade requests `/exec/...`, `/attach/...` and `/portForward/...` (see
+// ../server/exec-endpoint.ts). The API server's pods/{name}/log, /exec, /attach and /portforward proxy here.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Pod } from '../../../api/index.js';
 import type { RuntimeService } from '../runtime.js';
 import { attemptsOf, readPodState } from '../runtime-state.js';
 import { podLogDirectory } from '../sandbox-config.js';
 import { parseCriLog, renderMessages, selectLog, type LogOptions } from './container-log.js';
+import { parsePortForwardRequest, parseStreamRequest, serveStreamUpgrade, StreamError, streamingRuntimeOf, type StreamingRuntime } from '../server/exec-endpoint.js';
+import { rejectUpgrade, statusErrorFor } from '../../../client/upgrade-proxy.js';
 
 export interface LogServerDeps {
   runtime: RuntimeService;
@@ -21,6 +25,8 @@ export interface LogServerDeps {
   log: Logger;
   /** Poll interval of follow, in ms. */
   followPollMs?: number;
+  /** Exec/Attach of the runtime; by default the runtime's own when it has them (the CriClient does). */
+  streaming?: StreamingRuntime;
 }
 
 export interface LogServer {
@@ -134,6 +140,10 @@ export async function startLogServer(deps: LogServerDeps, host: string, port: nu
       if (!res.headersSent) res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(err instanceof Error ? err.message : String(err));
     };
+    if (parts[0] === 'exec' || parts[0] === 'attach' || parts[0] === 'portForward') {
+      // Upgrade requests never arrive here (see the 'upgrade' listener below).
+      return fail(new HttpError(400, 'Upgrade request required'));
+    }
     if (req.method !== 'GET') return fail(new HttpError(405, 'method not allowed'));
     if (url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -146,6 +156,21 @@ export async function startLogServer(deps: LogServerDeps, host: string, port: nu
     }
     fail(new HttpError(404, 'not found'));
   });
+  const streamDeps = { runtime: deps.runtime, streaming: deps.streaming ?? streamingRuntimeOf(deps.runtime), findPod: deps.findPod, log: deps.log };
+  // Upgraded sockets leave the http server's bookkeeping: close() ends them itself.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    const url = new URL(req.url ?? '/', 'http://kubelet');
+    try {
+      const stream = parseStreamRequest(url.pathname, url.searchParams) ?? parsePortForwardRequest(url.pathname, url.searchParams);
+      if (!stream) return rejectUpgrade(socket, statusErrorFor(404, 'not found'));
+      void serveStreamUpgrade(streamDeps, stream, req, socket, head);
+    } catch (err) {
+      rejectUpgrade(socket, statusErrorFor(err instanceof StreamError ? err.code : 400, err instanceof Error ? err.message : String(err)));
+    }
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -155,6 +180,7 @@ export async function startLogServer(deps: LogServerDeps, host: string, port: nu
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         server.close(() => resolve());
       }),
   };
