@@ -84,8 +84,10 @@ describe('workloads on a real node', () => {
     done = true;
     await sampling;
     expect(lowest).toBeGreaterThanOrEqual(3);
-    const images = await kubectl.ok(['get', 'pods', '-n', ns, '-l', 'app=web', '--field-selector=status.phase=Running', '-o', 'jsonpath={.items[*].spec.containers[0].image}']);
-    expect(images.split(' ').filter((i) => i !== '').every((i) => i === rolloutImage)).toBe(true);
+    // Old pods may still be terminating (phase Running, deletionTimestamp set) after the rollout completes.
+    const rows = await kubectl.ok(['get', 'pods', '-n', ns, '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.metadata.deletionTimestamp}|{.spec.containers[0].image}{"\\n"}{end}']);
+    const live = rows.split('\n').filter((r) => r.startsWith('|')).map((r) => r.slice(1));
+    expect(live).toEqual([rolloutImage, rolloutImage, rolloutImage, rolloutImage]);
   });
 
   it('undoes the rollout back to the first image', async () => {
