@@ -8,6 +8,7 @@ import pino from 'pino';
 import { startCriServer, CriClient, type CriServer, type DeepPartial, type PodSandboxConfig, type ContainerConfig } from '../../agent/cri/index.js';
 import net from 'node:net';
 import Dockerode from 'dockerode';
+import { eventually } from './eventually.js';
 
 /** The engine the tests use (DOCKER_HOST is not consulted: tests only ever touch the local socket). */
 export const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
@@ -50,24 +51,12 @@ export async function containersLabelled(runId: string): Promise<string[]> {
   return [...ids];
 }
 
-/** Polls `fn` until it returns a value that is not undefined/false, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+/** Polls faster than the default: CRI calls answer in milliseconds. */
+export function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  return eventually(what, fn, timeoutMs, intervalMs);
 }
 
 // ---- a CRI server on a temp socket, for the cri-*.test.ts integration tests ----
-
 
 /** A CRI server and client on a temp socket, with a temp log root; `cleanup` removes all of it. */
 export interface CriHarness {

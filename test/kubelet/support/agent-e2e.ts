@@ -13,6 +13,9 @@ import { findResource } from '../../../api/resources.js';
 import { RestClient } from '../../../client/index.js';
 import { CriClient } from '../../../agent/cri/index.js';
 import { startSkiffServer, type SkiffServer } from '../../support/skiff-server.js';
+import { eventually } from '../../support/eventually.js';
+
+export { eventually };
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
@@ -120,23 +123,6 @@ export async function startAgentEnv(prefix: string, options: AgentEnvOptions = {
     },
   };
   return env;
-}
-
-/** Polls until `fn` answers something truthy; throws with the last value after `timeoutMs`. */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 export async function createNamespace(client: RestClient, name: string): Promise<void> {
