@@ -14,7 +14,7 @@ import { QueueController } from '../queue-controller.js';
 import { leasesResource, nodesResource, podsResource } from '../resources.js';
 import { writeStatus } from '../status-writer.js';
 import { timestamp } from '../time.js';
-import { effectiveTolerations, evictionTimeMs, notReadyTaintKey, unreachableTaintKey } from './taint-eviction.js';
+import { evictionTimeMs, notReadyTaintKey, unreachableTaintKey } from './taint-eviction.js';
 
 export const nodeLeaseNamespace = 'kube-node-lease';
 
@@ -23,8 +23,6 @@ export interface NodeLifecycleOptions {
   gracePeriodMs?: number;
   /** How often every node is checked (upstream --node-monitor-period, 5 s). */
   monitorPeriodMs?: number;
-  /** Treat pods without not-ready/unreachable tolerations as having upstream's default 300 s ones (default true). */
-  assumeDefaultTolerations?: boolean;
 }
 
 interface Observed {
@@ -39,7 +37,6 @@ export class NodeLifecycleController extends QueueController {
   private readonly observed = new Map<string, Observed>();
   private readonly gracePeriodMs: number;
   private readonly monitorPeriodMs: number;
-  private readonly assumeDefaults: boolean;
   private monitorTimer: Timer | undefined;
   private stopped = false;
 
@@ -47,7 +44,6 @@ export class NodeLifecycleController extends QueueController {
     super('nodelifecycle', ctx);
     this.gracePeriodMs = options.gracePeriodMs ?? 40_000;
     this.monitorPeriodMs = options.monitorPeriodMs ?? 5_000;
-    this.assumeDefaults = options.assumeDefaultTolerations ?? true;
     this.nodes = ctx.informers.forResource<Node>(nodesResource);
     this.leases = ctx.informers.forResource<Lease>(leasesResource, { namespace: nodeLeaseNamespace });
     this.pods = ctx.informers.forResource<Pod>(podsResource);
@@ -183,7 +179,7 @@ export class NodeLifecycleController extends QueueController {
     let next: number | undefined;
     for (const pod of this.pods.byIndex(byNodeName, node.metadata.name ?? '')) {
       if (pod.metadata.deletionTimestamp) continue;
-      const at = evictionTimeMs(taints, effectiveTolerations(pod, this.assumeDefaults), nowMs);
+      const at = evictionTimeMs(taints, pod.spec?.tolerations ?? [], nowMs);
       if (at === undefined) continue;
       if (at > nowMs) {
         next = next === undefined ? at : Math.min(next, at);
