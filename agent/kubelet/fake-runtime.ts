@@ -236,6 +236,25 @@ export class FakeRuntime implements Runtime {
     return { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exit_code: this.onExec(c, cmd) };
   }
 
+  // Streaming URLs point nowhere: unit tests check that the kubelet asks for the right container; the
+  // streams themselves are tested against the real CRI.
+  async exec(req: Req<T.ExecRequest>): Promise<T.UrlResponse> {
+    const c = this.mustContainer(req.container_id);
+    this.calls.push(`Exec ${this.tag(c)} ${(req.cmd ?? []).map(String).join(' ')}`);
+    return { url: `http://fake.invalid/exec/${c.id}` };
+  }
+
+  async attach(req: Req<T.AttachRequest>): Promise<T.UrlResponse> {
+    const c = this.mustContainer(req.container_id);
+    this.calls.push(`Attach ${this.tag(c)}`);
+    return { url: `http://fake.invalid/attach/${c.id}` };
+  }
+
+  async portForward(req: Req<T.PortForwardRequest>): Promise<T.UrlResponse> {
+    this.calls.push(`PortForward ${req.pod_sandbox_id ?? ''}`);
+    return { url: `http://fake.invalid/portforward/${req.pod_sandbox_id ?? ''}` };
+  }
+
   async imageStatus(req: Req<T.ImageStatusRequest>): Promise<T.ImageStatusResponse> {
     const image = req.image?.image ?? '';
     if (!this.images.has(image)) return { image: null, info: {} };

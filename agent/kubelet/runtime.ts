@@ -19,6 +19,10 @@ export interface RuntimeService {
   listContainers(req?: Req<T.ListContainersRequest>): Promise<T.ListContainersResponse>;
   containerStatus(req: Req<T.ContainerStatusRequest>): Promise<T.ContainerStatusResponse>;
   execSync(req: Req<T.ExecSyncRequest>): Promise<T.ExecSyncResponse>;
+  /** The streaming calls behind `kubectl exec/attach/port-forward`: each returns a one-time URL. */
+  exec(req: Req<T.ExecRequest>): Promise<T.UrlResponse>;
+  attach(req: Req<T.AttachRequest>): Promise<T.UrlResponse>;
+  portForward(req: Req<T.PortForwardRequest>): Promise<T.UrlResponse>;
 }
 
 /** CRI ImageService calls the kubelet makes. */

@@ -14,7 +14,7 @@ import type { RuntimeService } from '../runtime.js';
 import { attemptsOf, readPodState } from '../runtime-state.js';
 import { podLogDirectory } from '../sandbox-config.js';
 import { parseCriLog, renderMessages, selectLog, type LogOptions } from './container-log.js';
-import { parsePortForwardRequest, parseStreamRequest, serveStreamUpgrade, StreamError, streamingRuntimeOf, type StreamingRuntime } from '../server/exec-endpoint.js';
+import { parsePortForwardRequest, parseStreamRequest, serveStreamUpgrade, StreamError } from '../server/exec-endpoint.js';
 import { rejectUpgrade, statusErrorFor } from '../../../client/upgrade-proxy.js';
 
 export interface LogServerDeps {
@@ -25,8 +25,6 @@ export interface LogServerDeps {
   log: Logger;
   /** Poll interval of follow, in ms. */
   followPollMs?: number;
-  /** Exec/Attach of the runtime; by default the runtime's own when it has them (the CriClient does). */
-  streaming?: StreamingRuntime;
 }
 
 export interface LogServer {
@@ -156,7 +154,7 @@ export async function startLogServer(deps: LogServerDeps, host: string, port: nu
     }
     fail(new HttpError(404, 'not found'));
   });
-  const streamDeps = { runtime: deps.runtime, streaming: deps.streaming ?? streamingRuntimeOf(deps.runtime), findPod: deps.findPod, log: deps.log };
+  const streamDeps = { runtime: deps.runtime, findPod: deps.findPod, log: deps.log };
   // Upgraded sockets leave the http server's bookkeeping: close() ends them itself.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -12,22 +12,8 @@ import type { RuntimeService } from '../runtime.js';
 import { attemptsOf, readPodState } from '../runtime-state.js';
 import { proxyUpgrade, rejectUpgrade, statusErrorFor } from '../../../client/upgrade-proxy.js';
 
-/** The CRI calls that hand out streaming URLs (CriClient has them; the kubelet's RuntimeService does not list them). */
-export interface StreamingRuntime {
-  exec(req: T.DeepPartial<T.ExecRequest>): Promise<T.UrlResponse>;
-  attach(req: T.DeepPartial<T.AttachRequest>): Promise<T.UrlResponse>;
-  portForward?(req: T.DeepPartial<T.PortForwardRequest>): Promise<T.UrlResponse>;
-}
-
-/** The runtime as a StreamingRuntime when it offers Exec and Attach (the real CriClient does). */
-export function streamingRuntimeOf(runtime: RuntimeService | StreamingRuntime): StreamingRuntime | undefined {
-  const r = runtime as Partial<StreamingRuntime>;
-  return typeof r.exec === 'function' && typeof r.attach === 'function' ? (runtime as StreamingRuntime) : undefined;
-}
-
 export interface ExecEndpointDeps {
   runtime: RuntimeService;
-  streaming: StreamingRuntime | undefined;
   findPod(namespace: string, name: string): Pod | undefined;
   log: Logger;
 }
@@ -84,7 +70,6 @@ export function parseStreamRequest(pathname: string, q: URLSearchParams): Stream
 
 /** The CRI streaming URL for the request (validates pod, container and its state first). */
 export async function streamUrl(deps: ExecEndpointDeps, r: StreamRequest): Promise<string> {
-  if (!deps.streaming) throw new StreamError(501, 'the container runtime does not offer Exec/Attach');
   const pod = deps.findPod(r.namespace, r.pod);
   if (!pod) throw new StreamError(404, `pod "${r.pod}" not found on this node`);
   const known = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c) => c.name === r.container);
@@ -96,8 +81,8 @@ export async function streamUrl(deps: ExecEndpointDeps, r: StreamRequest): Promi
   }
   const flags = { tty: r.tty, stdin: r.stdin, stdout: r.stdout, stderr: r.stderr };
   const res = r.kind === 'exec'
-    ? await deps.streaming.exec({ container_id: newest.id, cmd: r.command, ...flags })
-    : await deps.streaming.attach({ container_id: newest.id, ...flags });
+    ? await deps.runtime.exec({ container_id: newest.id, cmd: r.command, ...flags })
+    : await deps.runtime.attach({ container_id: newest.id, ...flags });
   return res.url;
 }
 
@@ -123,13 +108,12 @@ export function parsePortForwardRequest(pathname: string, q: URLSearchParams): P
 
 /** The CRI streaming URL forwarding to the pod's current sandbox. */
 export async function portForwardUrl(deps: ExecEndpointDeps, r: PortForwardRequest): Promise<string> {
-  if (!deps.streaming?.portForward) throw new StreamError(501, 'the container runtime does not offer PortForward');
   const pod = deps.findPod(r.namespace, r.pod);
   if (!pod) throw new StreamError(404, `pod "${r.pod}" not found on this node`);
   const state = await readPodState(deps.runtime, pod.metadata.uid ?? '');
   const sandbox = state.sandboxes[0];
   if (!sandbox || sandbox.state !== 'SANDBOX_READY') throw new StreamError(400, `pod ${r.pod} has no running sandbox to forward to`);
-  return (await deps.streaming.portForward({ pod_sandbox_id: sandbox.id, port: r.ports })).url;
+  return (await deps.runtime.portForward({ pod_sandbox_id: sandbox.id, port: r.ports })).url;
 }
 
 /** Serves an upgrade request on /exec, /attach or /portForward. */
