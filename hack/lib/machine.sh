@@ -48,6 +48,27 @@ file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
 
 docker_ready() { docker info >/dev/null 2>&1; }
 
+# The service proxy rewrites its whole nat section with one iptables-restore. Through the nf_tables
+# backend (iptables-nft, Debian's default) a 10,000-service restore takes ~90 s; through the legacy
+# backend ~1.5 s (bench/proxy). So, as kubeadm's docs once asked of Debian, the machine uses
+# iptables-legacy, chosen before the Docker engine starts so that Docker, the proxy and every node
+# engine share one backend. An engine already running on nft is left alone (switching under it would
+# split its rules across two backends); SKIFF_IPTABLES_BACKEND=keep leaves the choice to the machine.
+ensure_iptables_backend() {
+  [ "${SKIFF_IPTABLES_BACKEND:-legacy}" = keep ] && return 0
+  local current
+  current=$(readlink -f "$(command -v iptables)")
+  case "$current" in *legacy*) info "iptables backend: legacy"; return 0 ;; esac
+  if docker_ready; then
+    info "iptables backend: ${current##*/} (a running Docker engine uses it; left alone)"
+    return 0
+  fi
+  [ -x /usr/sbin/iptables-legacy ] || { info "iptables-legacy not installed; keeping ${current##*/}"; return 0; }
+  update-alternatives --set iptables /usr/sbin/iptables-legacy >/dev/null
+  update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy >/dev/null 2>&1 || true
+  info "iptables backend: switched to legacy (SKIFF_IPTABLES_BACKEND=keep to opt out)"
+}
+
 ensure_docker_engine() {
   if docker_ready; then info "Docker engine running"; return 0; fi
   step "Starting the Docker engine (log: $SKIFF_LOG_DIR/dockerd.log)"
@@ -108,6 +129,7 @@ prepare_machine() {
   mkdir -p "$SKIFF_CACHE_DIR" "$SKIFF_STATE_DIR" "$SKIFF_LOG_DIR"
   step "Checking this machine"
   ensure_system_packages
+  ensure_iptables_backend
   ensure_docker_engine
   ensure_npm_packages
   ensure_images
