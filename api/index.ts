@@ -61,5 +61,8 @@ export { parseFieldSelector, supportedFields, type FieldSelector, type FieldRequ
 /** validate(resource, obj, old?): FieldErrors for create/update, worded as upstream's. */
 export { validate, validatePodSpec, validateLabelSelector } from './validation/index.js';
 
+/** CertificateSigningRequest checks the API server's strategies reuse (PEM framing, approval-only conditions). */
+export { csrRequestFramingError, validateApprovalConditionsUnchanged } from './validation/index.js';
+
 /** applyDefaults(resource, obj): upstream's defaulting in place; generateJobSelector for the Job registry. */
 export { applyDefaults, defaultPodSpec, defaultPullPolicy, generateJobSelector, jobControllerUidLabel, jobNameLabel } from './defaults/index.js';

@@ -86,6 +86,16 @@ export const builtinResources: readonly ResourceInfo[] = [
   resource('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   resource('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
   resource('events.k8s.io', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  resource('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  resource('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  resource('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  resource('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  // Subresources as upstream serves them: `status` for signers, `approval` for approvers (kubectl
+  // certificate approve/deny PUTs .../approval).
+  resource('certificates.k8s.io', 'v1', 'CertificateSigningRequest', 'certificatesigningrequests', false, {
+    shortNames: ['csr'],
+    subresources: ['approval', 'status'],
+  }),
 ];
 
 /** `group/version`, or `v1` for the core group, as objects carry it in `apiVersion`. */

@@ -2,7 +2,9 @@
 // run after decoding. Metadata is left to the apiserver (uid, timestamps, resourceVersion, generation).
 import type { KubeObject } from '../object.js';
 import type { ResourceInfo } from '../resources.js';
+import { defaultCertificateSigningRequest } from './certificates.js';
 import { defaultPod } from './pod.js';
+import { defaultBinding } from './rbac.js';
 import { defaultEndpointSlice, defaultEndpoints, defaultService } from './service.js';
 import { defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet } from './workloads.js';
 
@@ -49,6 +51,9 @@ const defaulters: Readonly<Record<string, (obj: KubeObject) => void>> = {
   'apps/DaemonSet': defaultDaemonSet,
   'batch/Job': defaultJob,
   'discovery.k8s.io/EndpointSlice': defaultEndpointSlice,
+  'rbac.authorization.k8s.io/RoleBinding': defaultBinding,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': defaultBinding,
+  'certificates.k8s.io/CertificateSigningRequest': defaultCertificateSigningRequest,
 };
 
 /** Applies upstream's defaults for `resource` to `obj`, in place. Kinds without defaults are untouched. */

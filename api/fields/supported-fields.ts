@@ -81,6 +81,8 @@ const byResource: Readonly<Record<string, Readonly<Record<string, FieldGetter>>>
   },
   'apps/replicasets': { 'status.replicas': int('status', 'replicas') },
   'batch/jobs': { 'status.successful': int('status', 'succeeded') },
+  // What a signer watches: `spec.signerName=kubernetes.io/kube-apiserver-client-kubelet`.
+  'certificates.k8s.io/certificatesigningrequests': { 'spec.signerName': str('spec', 'signerName') },
 };
 
 /** The getter for one field of a resource, or undefined when upstream does not support it. */

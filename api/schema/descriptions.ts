@@ -30,5 +30,12 @@ export const kindDescriptions: Readonly<Record<string, string>> = {
   EndpointSlice: 'EndpointSlice represents a subset of the endpoints that implement a service.',
   Lease: 'Lease defines a lease concept.',
   Scale: 'Scale represents a scaling request for a resource.',
+  Role: 'Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding.',
+  ClusterRole: 'ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding.',
+  RoleBinding:
+    'RoleBinding references a role, but does not contain it. It can reference a Role in the same namespace or a ClusterRole in the global namespace.',
+  ClusterRoleBinding: 'ClusterRoleBinding references a ClusterRole, but not contain it. It can reference a ClusterRole in the global namespace, and adds who information via Subject.',
+  CertificateSigningRequest:
+    'CertificateSigningRequest objects provide a mechanism to obtain x509 certificates by submitting a certificate signing request, and having it asynchronously approved and issued.',
   Binding: 'Binding ties one object to another; for example, a pod is bound to a node by a scheduler.',
 };

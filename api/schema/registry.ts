@@ -2,6 +2,7 @@
 import type { ResourceInfo } from '../resources.js';
 import { appsDefinitions } from './apps-v1.js';
 import { batchDefinitions } from './batch-v1.js';
+import { certificatesDefinitions } from './certificates-v1.js';
 import { configDefinitions } from './core-config.js';
 import { nodeDefinitions } from './core-node.js';
 import { podDefinitions } from './core-pod.js';
@@ -10,6 +11,7 @@ import { volumeDefinitions } from './core-volume.js';
 import type { Definition } from './field-schema.js';
 import { metaDefinitions } from './meta-v1.js';
 import { otherGroupDefinitions } from './other-groups.js';
+import { rbacDefinitions } from './rbac-v1.js';
 
 const definitions: ReadonlyMap<string, Definition> = new Map(
   [
@@ -22,6 +24,8 @@ const definitions: ReadonlyMap<string, Definition> = new Map(
     ...appsDefinitions,
     ...batchDefinitions,
     ...otherGroupDefinitions,
+    ...rbacDefinitions,
+    ...certificatesDefinitions,
   ].map((d) => [d.name, d]),
 );
 

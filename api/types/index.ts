@@ -11,3 +11,5 @@ export type * from './config.js';
 export type * from './apps.js';
 export type * from './job.js';
 export type * from './subresources.js';
+export type * from './rbac.js';
+export type * from './certificates.js';

@@ -12,3 +12,9 @@ export { validateLabelSelector } from './label-selector.js';
 export { validateObjectMeta, validateObjectMetaUpdate, nameIsDNSSubdomain, nameIsDNSLabel, nameIsDNS1035Label, type NameValidator } from './meta.js';
 /** The default NodePort range (30000-32767) that Service validation enforces. */
 export { nodePortRange } from './service.js';
+/**
+ * CertificateSigningRequest pieces the API server's strategies need: the request's PEM framing check
+ * (its signature is verified with control-plane/pki), and the rule that only .../approval may add or
+ * change Approved/Denied conditions.
+ */
+export { csrRequestFramingError, validateApprovalConditionsUnchanged, validKeyUsages } from './certificates.js';

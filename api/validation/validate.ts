@@ -3,6 +3,7 @@
 import type { FieldError } from '../errors.js';
 import type { KubeObject } from '../object.js';
 import type { ResourceInfo } from '../resources.js';
+import { validateCertificateSigningRequest, validateCertificateSigningRequestUpdate } from './certificates.js';
 import { validateAppsUpdate, validateControllerRevision, validateDaemonSet, validateDeployment, validateReplicaSet } from './apps.js';
 import { validateConfigMap, validateConfigUpdate, validateSecret, validateServiceAccount } from './config.js';
 import { validateEndpointSlice, validateEndpointSliceUpdate } from './discovery.js';
@@ -13,6 +14,7 @@ import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, validateObjectM
 import { validateNamespace, validateNode, validateNodeUpdate } from './node.js';
 import { validatePod, validatePodUpdate } from './pod.js';
 import { validateEndpoints, validateService, validateServiceUpdate } from './service.js';
+import { nameIsPathSegment, validateBindingUpdate, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './rbac.js';
 
 type Check = (obj: KubeObject) => FieldError[];
 type UpdateCheck = (obj: KubeObject, old: KubeObject) => FieldError[];
@@ -21,9 +23,17 @@ interface KindRules {
   nameFn: NameValidator;
   create: Check;
   update?: UpdateCheck;
+  /**
+   * Set when the update check re-runs the create checks itself (tolerating problems the stored object
+   * already has, as upstream's CSR validation does), so `create` is skipped on update.
+   */
+  updateIncludesCreate?: boolean;
 }
 
 const none: Check = () => [];
+
+/** Upstream's ValidateCertificateRequestName: "We don't care what you call your certificate requests". */
+const anyName: NameValidator = () => [];
 
 const rules: Readonly<Record<string, KindRules>> = {
   '/Namespace': { nameFn: nameIsDNSLabel, create: validateNamespace },
@@ -47,6 +57,16 @@ const rules: Readonly<Record<string, KindRules>> = {
   'discovery.k8s.io/EndpointSlice': { nameFn: nameIsDNSSubdomain, create: validateEndpointSlice, update: validateEndpointSliceUpdate },
   'coordination.k8s.io/Lease': { nameFn: nameIsDNSSubdomain, create: validateLease },
   'events.k8s.io/Event': { nameFn: nameIsDNSSubdomain, create: validateEventsV1Event },
+  'rbac.authorization.k8s.io/Role': { nameFn: nameIsPathSegment, create: validateRole },
+  'rbac.authorization.k8s.io/ClusterRole': { nameFn: nameIsPathSegment, create: validateClusterRole },
+  'rbac.authorization.k8s.io/RoleBinding': { nameFn: nameIsPathSegment, create: validateRoleBinding, update: validateBindingUpdate },
+  'rbac.authorization.k8s.io/ClusterRoleBinding': { nameFn: nameIsPathSegment, create: validateClusterRoleBinding, update: validateBindingUpdate },
+  'certificates.k8s.io/CertificateSigningRequest': {
+    nameFn: anyName,
+    create: validateCertificateSigningRequest,
+    update: validateCertificateSigningRequestUpdate,
+    updateIncludesCreate: true,
+  },
 };
 
 /**
@@ -58,7 +78,7 @@ export function validate(resource: ResourceInfo, obj: KubeObject, old?: KubeObje
   const kindRules = rules[`${resource.group}/${resource.kind}`] ?? { nameFn: nameIsDNSSubdomain, create: none };
   try {
     const errs = validateObjectMeta(obj.metadata, { namespaced: resource.namespaced, nameFn: kindRules.nameFn });
-    errs.push(...kindRules.create(obj));
+    if (!old || !kindRules.updateIncludesCreate) errs.push(...kindRules.create(obj));
     if (old) {
       errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
       if (kindRules.update) errs.push(...kindRules.update(obj, old));

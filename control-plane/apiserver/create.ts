@@ -17,7 +17,7 @@ import {
   type ResourceContext,
   type WriteOptions,
 } from './resource-context.js';
-import { prepareForCreateByKind, tracksGeneration } from './strategies.js';
+import { prepareForCreateByKind, serverCreateErrors, tracksGeneration } from './strategies.js';
 import { admitCreate, defaultAdmissionSettings, type AdmissionSettings } from './admission.js';
 
 /** How often a generateName create retries after a suffix collision. */
@@ -39,12 +39,13 @@ export function admitNew(
   checkFields(r, body, options);
   checkNamespace(r, body, namespace);
   const obj = structuredClone(body);
-  prepareForCreateByKind(r, obj);
+  prepareForCreateByKind(r, obj, options.requester);
   applyDefaults(r, obj);
   prepareForCreate(obj, tracksGeneration(r));
   admitCreate(r, obj, settings);
   const name = obj.metadata.name ?? '';
   const errors = validate(r, obj);
+  errors.push(...serverCreateErrors(r, obj));
   if (errors.length > 0) throw invalid(r, name, errors);
   return toStorageShape(r, obj);
 }

@@ -7,6 +7,7 @@ import { builtinResources, groupVersion, storageKey, type ResourceInfo } from '.
 import type { Store, StoredObject } from '../storage/store.js';
 import type { AdmissionSettings } from './admission.js';
 import type { ServiceAllocator } from './service-allocator.js';
+import type { RequestUser } from './strategies.js';
 
 export interface ResourceContext {
   store: Store;
@@ -24,6 +25,11 @@ export interface WriteOptions {
   fieldValidation: FieldValidation;
   /** Collected `Warning` header texts. */
   warnings: string[];
+  /**
+   * The authenticated user making the request, for strategies that record it (a CSR's spec.username);
+   * absent for the server's own writes.
+   */
+  requester?: RequestUser;
 }
 
 export function subjectOf(r: ResourceInfo, name?: string): ErrorSubject {

@@ -1,7 +1,8 @@
 // The one handler behind every /api/v1/... and /apis/<group>/<version>/... resource path: resolves
 // what the path names, picks the verb, authorizes it, and dispatches to the verb's implementation.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, MethodNotAllowedError, NotFoundError, UnsupportedMediaTypeError } from '../../api/errors.js';
+import { BadRequestError, InvalidError, MethodNotAllowedError, NotFoundError, UnsupportedMediaTypeError } from '../../api/errors.js';
+import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/object.js';
 import { bindPod } from './binding.js';
 import { asObjectBody, decodeBody, jsonTypes, mediaType, patchTypes, protobufTypes, rawBody, yamlTypes } from './body.js';
@@ -13,10 +14,13 @@ import { negotiate, renderList, renderObject, serialize, watchTransform, type Ne
 import { objectFilter } from './object-filter.js';
 import { parseResourcePath, type ResourceRequest } from './request-info.js';
 import { booleanParam, flattenQuery, integerParam, writeOptions, type Query } from './request-options.js';
-import { getOrNotFound, type ResourceContext, type WriteOptions } from './resource-context.js';
+import { checkFields } from './field-check.js';
+import { applyPatch } from './patch/apply-patch.js';
+import { checkTypeMeta, getOrNotFound, subjectOf, type ResourceContext, type WriteOptions } from './resource-context.js';
 import { getScale, writeScale } from './scale.js';
 import type { Authorizer, UserInfo } from './security.js';
-import { patchObject, updateObject, type UpdateMode } from './update.js';
+import { csrApprovalUpdate, csrStatusUpdate, isCsrResource } from './strategies.js';
+import { guaranteedUpdate, patchObject, updateObject, type UpdateMode } from './update.js';
 import { serveWatch } from './watch-stream.js';
 import type { WatchCacheSet } from './watch-cache.js';
 
@@ -30,7 +34,7 @@ export interface ResourceHandlerDeps {
 type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 /** Subresources this handler serves; log, exec, attach, portforward, proxy and eviction arrive with later issues. */
-const servedSubresources = new Set(['status', 'scale', 'binding', 'finalize']);
+const servedSubresources = new Set(['status', 'scale', 'binding', 'finalize', 'approval']);
 
 function verbOf(info: ResourceRequest, method: string, q: Query): Verb {
   const sub = info.subresource;
@@ -136,7 +140,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     });
     return;
   }
-  const options = writeOptions(q);
+  const options: WriteOptions = { ...writeOptions(q), requester: user };
   if (verb === 'create') {
     const body = objectBody(request);
     if (sub === 'binding') return send(reply, 201, await bindPod(ctx, r, ns, name, body, options), n, options);
@@ -145,6 +149,7 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
   if (verb === 'update') {
     const body = objectBody(request);
     if (sub === 'scale') return send(reply, 200, await writeScale(ctx, r, ns, name, { body }, options), n, options);
+    if (csrSubresource(r, sub)) return send(reply, 200, renderObject(r, await writeCsrSubresource(ctx, r, name, sub, { body }, options), n), n, options);
     const mode: UpdateMode = sub === 'status' ? 'status' : sub === 'finalize' ? 'finalize' : 'main';
     const { object, created } = await updateObject(ctx, r, ns, name, body, mode, options);
     return send(reply, created ? 201 : 200, renderObject(r, object, n), n, options);
@@ -154,6 +159,9 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
     if (!patchTypes.includes(type)) throw new UnsupportedMediaTypeError(type);
     const patch = decodeBody(rawBody(request.body), type);
     if (sub === 'scale') return send(reply, 200, await writeScale(ctx, r, ns, name, { patch, mediaType: type }, options), n, options);
+    if (csrSubresource(r, sub)) {
+      return send(reply, 200, renderObject(r, await writeCsrSubresource(ctx, r, name, sub, { patch, mediaType: type }, options), n), n, options);
+    }
     const mode: UpdateMode = sub === 'status' ? 'status' : 'main';
     const { object, created } = await patchObject(ctx, r, ns, name, patch, type, mode, options);
     return send(reply, created ? 201 : 200, renderObject(r, object, n), n, options);
@@ -161,6 +169,46 @@ export async function handleResourceRequest(deps: ResourceHandlerDeps, request: 
   // delete
   const deleteOptions = parseDeleteOptions(optionalJson(request), q, options.dryRun);
   return send(reply, 200, renderObject(r, await deleteObject(ctx, r, ns, name, deleteOptions), n), n);
+}
+
+function csrSubresource(r: ResourceInfo, sub: string | undefined): sub is 'status' | 'approval' {
+  return isCsrResource(r) && (sub === 'status' || sub === 'approval');
+}
+
+/**
+ * PUT/PATCH of a CertificateSigningRequest's `status` (signers: the certificate, Failed) or `approval`
+ * (approvers: Approved/Denied), each with upstream's own strategy over the one status write.
+ */
+async function writeCsrSubresource(
+  ctx: ResourceContext,
+  r: ResourceInfo,
+  name: string,
+  sub: 'status' | 'approval',
+  input: { body: KubeObject } | { patch: unknown; mediaType: string },
+  options: WriteOptions,
+): Promise<KubeObject> {
+  const body = 'body' in input ? input.body : undefined;
+  if (body) {
+    checkTypeMeta(r, body);
+    if (body.metadata.name !== name) throw new BadRequestError(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    checkFields(r, body, options);
+  }
+  const produce = (current: KubeObject): KubeObject => {
+    let wanted: KubeObject;
+    if (body) wanted = structuredClone(body);
+    else {
+      const { patch, mediaType } = input as { patch: unknown; mediaType: string };
+      wanted = applyPatch(r, current, patch, mediaType);
+      checkTypeMeta(r, wanted);
+      checkFields(r, wanted, options, 'patch');
+    }
+    if (sub === 'approval') return csrApprovalUpdate(wanted, current);
+    const { object, errors } = csrStatusUpdate(wanted, current);
+    if (errors.length > 0) throw new InvalidError({ ...subjectOf(r, name), kind: r.kind }, errors);
+    return object;
+  };
+  const pinned = !!body?.metadata.resourceVersion;
+  return guaranteedUpdate(ctx, r, undefined, name, 'status', options, produce, pinned);
 }
 
 /** DeleteOptions bodies are optional; when present they must be JSON or YAML. */

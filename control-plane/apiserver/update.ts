@@ -19,7 +19,7 @@ import {
   type ResourceContext,
   type WriteOptions,
 } from './resource-context.js';
-import { hasStatusSubresource, readyToRemove, tracksGeneration } from './strategies.js';
+import { hasStatusSubresource, prepareForUpdateByKind, readyToRemove, tracksGeneration } from './strategies.js';
 
 /** Which part of the object a write may change: the main resource, `status`, or a namespace's `finalize`. */
 export type UpdateMode = 'main' | 'status' | 'finalize' | 'binding';
@@ -48,6 +48,7 @@ function merged(mode: UpdateMode, r: ResourceInfo, next: KubeObject, current: Ku
     if (current.status === undefined) delete next.status;
     else next.status = current.status;
   }
+  prepareForUpdateByKind(r, next, current);
   return next;
 }
 

@@ -199,3 +199,51 @@ export const controllerRevisions: KubeObject[] = [
     revision: 1, data: {},
   },
 ];
+
+const rbac = 'rbac.authorization.k8s.io';
+
+export const roles: KubeObject[] = [
+  { apiVersion: `${rbac}/v1`, kind: 'Role', metadata: meta('pod-reader', 3600), rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] },
+];
+
+export const clusterRoles: KubeObject[] = [
+  { apiVersion: `${rbac}/v1`, kind: 'ClusterRole', metadata: { name: 'cluster-admin', uid: 'uid-ca', creationTimestamp: ago(86400 * 3) }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
+];
+
+export const roleBindings: KubeObject[] = [
+  {
+    apiVersion: `${rbac}/v1`, kind: 'RoleBinding', metadata: meta('readers', 600),
+    roleRef: { apiGroup: rbac, kind: 'Role', name: 'pod-reader' },
+    subjects: [
+      { kind: 'User', apiGroup: rbac, name: 'alice' },
+      { kind: 'User', apiGroup: rbac, name: 'bob' },
+      { kind: 'Group', apiGroup: rbac, name: 'devs' },
+      { kind: 'ServiceAccount', name: 'builder', namespace: 'ci' },
+    ],
+  },
+];
+
+export const clusterRoleBindings: KubeObject[] = [
+  {
+    apiVersion: `${rbac}/v1`, kind: 'ClusterRoleBinding', metadata: { name: 'cluster-admin', uid: 'uid-crb', creationTimestamp: ago(86400 * 3) },
+    roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ kind: 'Group', apiGroup: rbac, name: 'system:masters' }],
+  },
+  { apiVersion: `${rbac}/v1`, kind: 'ClusterRoleBinding', metadata: { name: 'empty', uid: 'uid-e', creationTimestamp: ago(30) }, roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'view' } },
+];
+
+const csrSpec = { request: 'LS0t', signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'client auth'] };
+
+export const certificateSigningRequests: KubeObject[] = [
+  { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'pending', uid: 'uid-p', creationTimestamp: ago(20) }, spec: { ...csrSpec, username: 'system:bootstrap:abcdef' }, status: {} },
+  {
+    apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'issued', uid: 'uid-i', creationTimestamp: ago(600) },
+    spec: { ...csrSpec, username: 'system:bootstrap:abcdef', expirationSeconds: 86400 },
+    status: { conditions: [{ type: 'Approved', status: 'True' }], certificate: 'LS0t' },
+  },
+  {
+    apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'refused', uid: 'uid-r', creationTimestamp: ago(7200) },
+    spec: { ...csrSpec, signerName: 'example.com/custom', username: 'mallory', expirationSeconds: 3600 },
+    status: { conditions: [{ type: 'Denied', status: 'True' }, { type: 'Failed', status: 'True' }] },
+  },
+];

@@ -48,6 +48,11 @@ const cases: Array<[string, ResourceInfo, KubeObject[]]> = [
   ['secrets', resource('', 'secrets'), f.secrets],
   ['serviceaccounts', resource('', 'serviceaccounts'), f.serviceAccounts],
   ['leases', resource('coordination.k8s.io', 'leases'), f.leases],
+  ['roles', resource('rbac.authorization.k8s.io', 'roles'), f.roles],
+  ['clusterroles', resource('rbac.authorization.k8s.io', 'clusterroles'), f.clusterRoles],
+  ['rolebindings', resource('rbac.authorization.k8s.io', 'rolebindings'), f.roleBindings],
+  ['clusterrolebindings', resource('rbac.authorization.k8s.io', 'clusterrolebindings'), f.clusterRoleBindings],
+  ['certificatesigningrequests', resource('certificates.k8s.io', 'certificatesigningrequests'), f.certificateSigningRequests],
 ];
 
 describe('toTable golden rows', () => {

@@ -23,6 +23,8 @@ export function subresourceInfo(parent: ResourceInfo, name: string): Subresource
   });
   switch (name) {
     case 'status':
+    // certificatesigningrequests/approval: read and replaced as the whole object, like status.
+    case 'approval':
       return own(parent.kind, statusVerbs);
     case 'scale':
       return { name, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: statusVerbs };

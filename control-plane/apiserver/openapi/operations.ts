@@ -181,8 +181,9 @@ function subresourceOperations(
     op(subScope, { ...o, path, pathParams: named });
   switch (sub) {
     case 'status':
+    case 'approval':
     case 'scale': {
-      const def = sub === 'status' ? scope.kindDef : 'io.k8s.api.autoscaling.v1.Scale';
+      const def = sub === 'scale' ? 'io.k8s.api.autoscaling.v1.Scale' : scope.kindDef;
       return [
         mk({ method: 'get', operationId: `read${id}`, action: 'get', query: [], response: def, description: `read ${sub} of the specified ${r.kind}` }),
         mk({ method: 'put', operationId: `replace${id}`, action: 'put', query: writeQuery, body: def, response: def, description: `replace ${sub} of the specified ${r.kind}` }),

@@ -175,6 +175,39 @@ export const messages: Record<string, Message> = {
     9: s('completionMode'),
     10: b('suspend', { keepZero: true }),
   },
+
+  // rbac.authorization.k8s.io/v1 (`kubectl create role|clusterrole|rolebinding|clusterrolebinding`).
+  Role: { 1: m('metadata', 'ObjectMeta'), 2: list('rules', 'PolicyRule') },
+  ClusterRole: { 1: m('metadata', 'ObjectMeta'), 2: list('rules', 'PolicyRule'), 3: m('aggregationRule', 'AggregationRule') },
+  PolicyRule: { 1: strings('verbs'), 2: strings('apiGroups'), 3: strings('resources'), 4: strings('resourceNames'), 5: strings('nonResourceURLs') },
+  AggregationRule: { 1: list('clusterRoleSelectors', 'LabelSelector') },
+  RoleBinding: { 1: m('metadata', 'ObjectMeta'), 2: list('subjects', 'Subject'), 3: m('roleRef', 'RoleRef') },
+  ClusterRoleBinding: { 1: m('metadata', 'ObjectMeta'), 2: list('subjects', 'Subject'), 3: m('roleRef', 'RoleRef') },
+  Subject: { 1: s('kind'), 2: s('apiGroup'), 3: s('name'), 4: s('namespace') },
+  RoleRef: { 1: s('apiGroup'), 2: s('kind'), 3: s('name') },
+
+  // certificates.k8s.io/v1 (`kubectl certificate approve|deny` PUT .../approval with the whole object).
+  CertificateSigningRequest: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'CertificateSigningRequestSpec'), 3: m('status', 'CertificateSigningRequestStatus') },
+  CertificateSigningRequestSpec: {
+    1: { name: 'request', kind: 'bytes' },
+    2: s('username'),
+    3: s('uid'),
+    4: strings('groups'),
+    5: strings('usages'),
+    // 6: extra (map<string, ExtraValue>) is skipped: the server stamps it from the requester on create and
+    // keeps the stored spec on every update, so a client's value never counts.
+    7: s('signerName'),
+    8: i('expirationSeconds', { keepZero: true }),
+  },
+  CertificateSigningRequestStatus: { 1: list('conditions', 'CertificateSigningRequestCondition'), 2: { name: 'certificate', kind: 'bytes' } },
+  CertificateSigningRequestCondition: {
+    1: s('type'),
+    2: s('reason'),
+    3: s('message'),
+    4: { name: 'lastUpdateTime', kind: 'time' },
+    5: { name: 'lastTransitionTime', kind: 'time' },
+    6: s('status'),
+  },
 };
 
 /** The top-level message of each kind a protobuf body may carry. */
@@ -188,4 +221,9 @@ export const messageForKind: Record<string, string> = {
   'apps/v1/Deployment': 'Deployment',
   'apps/v1/ReplicaSet': 'ReplicaSet',
   'batch/v1/Job': 'Job',
+  'rbac.authorization.k8s.io/v1/Role': 'Role',
+  'rbac.authorization.k8s.io/v1/ClusterRole': 'ClusterRole',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'RoleBinding',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'ClusterRoleBinding',
+  'certificates.k8s.io/v1/CertificateSigningRequest': 'CertificateSigningRequest',
 };
