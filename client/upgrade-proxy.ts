@@ -4,6 +4,7 @@
 // flow both ways. The WebSocket (or anything else upgraded) is never terminated here, so every channel
 // protocol version the two ends agree on works unchanged.
 import http from 'node:http';
+import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { ApiError, type StatusReason } from '../api/errors.js';
 
@@ -38,7 +39,15 @@ function headLines(statusLine: string, rawHeaders: string[]): string {
  * Proxies `req` (an upgrade request whose socket is `socket`, with `head` already read) to `target`.
  * Resolves when both sides are connected or the backend's non-101 answer has been relayed.
  */
-export function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, target: URL, onError: (err: Error) => void): void {
+export function proxyUpgrade(
+  req: http.IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  target: URL,
+  onError: (err: Error) => void,
+  /** The agent for the backend connection: an https.Agent carries the CA and client certificate for an https target. */
+  agent?: http.Agent,
+): void {
   const headers: http.OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(req.headers)) if (!dropped.has(k) && v !== undefined) headers[k] = v;
   headers.host = target.host;
@@ -46,7 +55,7 @@ export function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, head: Bu
   // the chunk terminator would reach the backend as the first bytes of the upgraded stream.
   delete headers['transfer-encoding'];
   if (req.method !== 'GET' && req.method !== 'HEAD') headers['content-length'] = '0';
-  const upstream = http.request(target, { method: req.method, headers });
+  const upstream = (target.protocol === 'https:' ? https : http).request(target, { method: req.method, headers, ...(agent ? { agent } : {}) });
   let done = false;
   const abort = (): void => {
     if (!done) upstream.destroy();

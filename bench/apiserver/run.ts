@@ -5,8 +5,10 @@
 //
 // The server runs as a child process (`node dist/skiff.js server`, so build first) on its own core; this
 // process is only the load generator. Traffic goes to 127.0.0.1 only.
-import http from 'node:http';
+import type http from 'node:http';
 import { parseArgs } from 'node:util';
+import type { ConnectionConfig } from '../../client/index.js';
+import { agentFor, openStream } from '../../test/support/api-request.js';
 import { startEtcd } from '../../test/support/etcd.js';
 import { startSkiffServer } from '../../test/support/skiff-server.js';
 import { HttpJson } from '../support/http-json.js';
@@ -43,8 +45,8 @@ function configMap(name: string, size = 64): object {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { payload: 'x'.repeat(size) } };
 }
 
-async function measure(url: string): Promise<Figures> {
-  const client = new HttpJson(url, concurrency * 2);
+async function measure(connection: ConnectionConfig): Promise<Figures> {
+  const client = new HttpJson(connection, concurrency * 2);
   await client.expect('POST', '/api/v1/namespaces', 201, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 
   const createMs = await runConcurrently(creates, concurrency, async (i) => {
@@ -57,7 +59,7 @@ async function measure(url: string): Promise<Figures> {
   const listMs = await runConcurrently(lists, 8, async () => {
     await client.expect('GET', `/api/v1/namespaces/${ns}/configmaps?limit=500`, 200);
   });
-  const watch = await measureWatchLatency(url, client);
+  const watch = await measureWatchLatency(connection, client);
   client.close();
   return {
     createsPerSec: (creates * 1000) / createMs,
@@ -72,22 +74,21 @@ async function measure(url: string): Promise<Figures> {
  * every watcher and every event, the time from the write being sent to the event arriving.
  */
 async function measureWatchLatency(
-  url: string,
+  connection: ConnectionConfig,
   client: HttpJson,
 ): Promise<Pick<Figures, 'watchP50Ms' | 'watchP99Ms' | 'watchDelivered' | 'watchExpected'>> {
   const rv = JSON.parse(await client.expect('GET', `/api/v1/namespaces/${ns}/configmaps?limit=1`, 200)).metadata
     .resourceVersion as string;
-  const agent = new http.Agent({ keepAlive: false, maxSockets: watchers + 10 });
+  const agent = agentFor(connection, { keepAlive: false, maxSockets: watchers + 10 });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
-  const requests: http.ClientRequest[] = [];
+  const responses: http.IncomingMessage[] = [];
   let ready = 0;
   await new Promise<void>((resolve, reject) => {
     for (let w = 0; w < watchers; w++) {
-      const req = http.get(
-        new URL(`/api/v1/namespaces/${ns}/configmaps?watch=1&resourceVersion=${rv}&labelSelector=bench%3Dwatch`, url),
-        { agent },
+      openStream(connection, agent, `/api/v1/namespaces/${ns}/configmaps?watch=1&resourceVersion=${rv}&labelSelector=bench%3Dwatch`, { timeoutMs: 120_000 }).then(
         (res) => {
+          responses.push(res);
           if (res.statusCode !== 200) reject(new Error(`watch answered ${res.statusCode}`));
           if (++ready === watchers) resolve();
           let buffered = '';
@@ -107,9 +108,8 @@ async function measureWatchLatency(
           });
           res.on('error', () => undefined);
         },
+        (err: Error) => reject(new Error(`watch not opened: ${err.message}`)),
       );
-      req.on('error', () => undefined);
-      requests.push(req);
     }
   });
   for (let e = 0; e < watchEvents; e++) {
@@ -124,7 +124,7 @@ async function measureWatchLatency(
   const expected = watchers * watchEvents;
   const deadline = Date.now() + 30_000;
   while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  for (const req of requests) req.destroy();
+  for (const res of responses) res.destroy();
   agent.destroy();
   return {
     watchP50Ms: quantile(latencies, 0.5),
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const sqliteServer = await startSkiffServer();
   let sqlite: Figures;
   try {
-    sqlite = await measure(sqliteServer.url);
+    sqlite = await measure(sqliteServer.connection());
   } finally {
     await sqliteServer.stop();
   }
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   try {
     const etcdServer = await startSkiffServer({ args: ['--etcd', etcd.endpoints.join(',')] });
     try {
-      etcdFigures = await measure(etcdServer.url);
+      etcdFigures = await measure(etcdServer.connection());
     } finally {
       await etcdServer.stop();
     }

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { startSkiffServer, type SkiffServer } from '../../test/support/skiff-server.js';
 import { HttpJson } from '../support/http-json.js';
 import { formatRate, printTable, runConcurrently } from '../support/stats.js';
-import http from 'node:http';
+import type http from 'node:http';
 
 const { values: flags } = parseArgs({
   options: {
@@ -100,12 +100,15 @@ function startScheduler(kubeconfig: string): Promise<ChildProcess> {
 }
 
 /** Counts pods of `ns` that a watch reports bound; resolves when `want` are, with the time it happened. */
-function countBound(url: string, ns: string, want: number): { done: Promise<number>; stop: () => void } {
+function countBound(server: SkiffServer, ns: string, want: number): { done: Promise<number>; stop: () => void } {
   const bound = new Set<string>();
   let buffer = '';
-  let req: http.ClientRequest | undefined;
+  let response: http.IncomingMessage | undefined;
+  let stopped = false;
   const done = new Promise<number>((resolve, reject) => {
-    req = http.get(`${url}/api/v1/namespaces/${ns}/pods?watch=1&timeoutSeconds=3600`, (res) => {
+    server.stream(`/api/v1/namespaces/${ns}/pods?watch=1&timeoutSeconds=3600`, { timeoutMs: 120_000 }).then((res) => {
+      response = res;
+      if (stopped) res.destroy();
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;
@@ -120,10 +123,15 @@ function countBound(url: string, ns: string, want: number): { done: Promise<numb
         }
       });
       res.on('error', reject);
-    });
-    req.on('error', reject);
+    }, reject);
   });
-  return { done, stop: () => req?.destroy() };
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      response?.destroy();
+    },
+  };
 }
 
 async function scheduled(server: SkiffServer, client: HttpJson): Promise<number> {
@@ -131,7 +139,7 @@ async function scheduled(server: SkiffServer, client: HttpJson): Promise<number>
   await createNamespace(client, ns);
   const scheduler = await startScheduler(server.kubeconfigPath);
   try {
-    const counter = countBound(server.url, ns, podCount);
+    const counter = countBound(server, ns, podCount);
     await new Promise((r) => setTimeout(r, 200));
     const started = performance.now();
     await runConcurrently(podCount, concurrency, async (i) => {
@@ -149,7 +157,7 @@ async function scheduled(server: SkiffServer, client: HttpJson): Promise<number>
 const rows: string[][] = [];
 for (const nodes of nodeCounts) {
   const server = await startSkiffServer({ startTimeoutMs: 120_000 });
-  const client = new HttpJson(server.url, concurrency * 2);
+  const client = new HttpJson(server.connection(), concurrency * 2);
   try {
     const t0 = performance.now();
     await createNodes(client, nodes);

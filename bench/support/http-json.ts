@@ -1,41 +1,28 @@
-// A minimal keep-alive JSON client for benchmarks: the measured cost should be the server's, not a client library's.
-import http from 'node:http';
+// A minimal keep-alive JSON client for benchmarks: the measured cost should be the server's, not a client
+// library's. Speaks HTTPS with the kubeconfig's CA and client certificate (what `skiff server` serves by
+// default), or plain HTTP for an http:// server.
+import type http from 'node:http';
+import type { ConnectionConfig } from '../../client/index.js';
+import { agentFor, sendRequest } from '../../test/support/api-request.js';
 
 export class HttpJson {
   private readonly agent: http.Agent;
 
   constructor(
-    private readonly baseUrl: string,
+    private readonly connection: ConnectionConfig,
     maxSockets = 256,
   ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets });
+    this.agent = agentFor(connection, { maxSockets });
   }
 
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-    const url = new URL(path, this.baseUrl);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        url,
-        {
-          method,
-          agent: this.agent,
-          headers: {
-            accept: 'application/json',
-            ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      if (payload) req.write(payload);
-      req.end();
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+    const res = await sendRequest(this.connection, this.agent, path, {
+      method,
+      timeoutMs: 120_000,
+      headers: { accept: 'application/json' },
+      ...(body === undefined ? {} : { jsonBody: body }),
     });
+    return { status: res.status, body: res.body };
   }
 
   async expect(method: string, path: string, status: number, body?: unknown): Promise<string> {

@@ -1,8 +1,12 @@
 // What a fresh cluster has before anyone writes: the four system namespaces and the `kubernetes`
 // Service in `default` on the first address of the service range (10.96.0.1), as kube-apiserver's
-// bootstrap controller creates them. Idempotent: existing objects are left alone.
+// bootstrap controller creates them, and the default RBAC policy as real ClusterRoles and
+// ClusterRoleBindings (upstream's rbac/bootstrap-roles post-start hook). Idempotent: existing objects are
+// left alone, so an administrator's edits survive restarts.
 import { AlreadyExistsError } from '../../api/errors.js';
+import type { KubeObject } from '../../api/object.js';
 import { findResource } from '../../api/resources.js';
+import { defaultRbacPolicy } from '../auth/index.js';
 import { createObject } from './create.js';
 import type { ResourceContext, WriteOptions } from './resource-context.js';
 
@@ -25,6 +29,7 @@ export async function bootstrapCluster(ctx: ResourceContext): Promise<void> {
   for (const name of systemNamespaces) {
     await createObject(ctx, namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, options()).catch(ignoreExisting);
   }
+  await bootstrapRbac(ctx, options, ignoreExisting);
   if (await ctx.store.get('/registry/services/default/kubernetes')) return;
   const service = {
     apiVersion: 'v1',
@@ -45,4 +50,26 @@ export async function bootstrapCluster(ctx: ResourceContext): Promise<void> {
     if (await ctx.store.get('/registry/services/default/kubernetes')) return;
     ctx.logger.error({ err: e, service: 'default/kubernetes' }, 'creating the kubernetes service failed');
   }
+}
+
+async function bootstrapRbac(ctx: ResourceContext, options: () => WriteOptions, ignoreExisting: (e: unknown) => void): Promise<void> {
+  const roles = findResource('rbac.authorization.k8s.io', 'v1', 'clusterroles');
+  const bindings = findResource('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings');
+  if (!roles || !bindings) {
+    // Until the RBAC kinds are registered the authorizer falls back to the same policy held in memory.
+    ctx.logger.warn('the RBAC kinds are not registered; the default RBAC policy is not written to the store');
+    return;
+  }
+  const policy = defaultRbacPolicy();
+  // Roles before bindings, so a binding never names a role that is not there yet. One object failing is
+  // logged and does not keep the server from serving (system:masters is allowed without any object).
+  const write = async (resource: typeof roles, object: KubeObject): Promise<void> => {
+    try {
+      await createObject(ctx, resource, undefined, object, options()).catch(ignoreExisting);
+    } catch (e) {
+      ctx.logger.error({ err: e, kind: object.kind, name: object.metadata?.name }, 'writing the default RBAC policy failed');
+    }
+  };
+  for (const role of policy.clusterRoles) await write(roles, role as unknown as KubeObject);
+  for (const binding of policy.clusterRoleBindings) await write(bindings, binding as unknown as KubeObject);
 }

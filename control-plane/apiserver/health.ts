@@ -1,5 +1,6 @@
 // /healthz, /livez and /readyz answer `ok` (text/plain) as kube-apiserver does; readiness waits for
-// the bootstrap (system namespaces, `kubernetes` Service) to finish.
+// the bootstrap (system namespaces, `kubernetes` Service, default RBAC) to finish. They answer without
+// credentials too (security.ts isOpenHealthPath), so probes and scripts can wait for a secure server.
 import type { FastifyInstance } from 'fastify';
 
 export function registerHealthRoutes(app: FastifyInstance, isReady: () => boolean): void {

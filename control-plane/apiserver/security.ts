@@ -12,7 +12,7 @@ export interface UserInfo {
 /** What an authenticator may look at: headers and, for TLS client certificates, the socket. */
 export interface AuthenticationRequest {
   headers: IncomingHttpHeaders;
-  /** The peer certificate when the listener is TLS (shape left to the TLS implementation). */
+  /** The TLS peer when the listener is TLS: auth's `TlsPeer` (`tlsPeerOf(socket)`), left opaque at this seam. */
   peerCertificate?: unknown;
 }
 
@@ -39,6 +39,19 @@ export interface AuthorizationAttributes {
 export interface Authorizer {
   /** Returns when allowed; throws ForbiddenError (403) otherwise. */
   authorize(attributes: AuthorizationAttributes): Promise<void>;
+}
+
+/** Who a request without credentials is; only the open health paths serve it. */
+export const anonymousUser: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+/**
+ * Paths answered without credentials: /healthz, /livez, /readyz (and their sub-checks), so load balancers,
+ * probes and scripts can wait for the server without a certificate. Upstream serves these to anonymous
+ * users through system:public-info-viewer only when anonymous auth is on; Skiff turns anonymous auth off
+ * everywhere else (401) but keeps these open. /version is not among them: it needs an authenticated user.
+ */
+export function isOpenHealthPath(path: string): boolean {
+  return ['/healthz', '/livez', '/readyz'].some((p) => path === p || path.startsWith(`${p}/`));
 }
 
 export const adminUser: UserInfo = { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] };

@@ -1,14 +1,15 @@
 // The API server factory: a fastify instance with the resource routes, discovery, OpenAPI, health,
 // the security hooks and the one error handler, plus the watch caches and the service allocator.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Store } from '../storage/store.js';
 import { defaultAdmissionSettings, type AdmissionSettings } from './admission.js';
-import { maxBodyBytes } from './body.js';
+import { decodeBody, isRecord, maxBodyBytes, mediaType, rawBody } from './body.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { registerDiscoveryRoutes } from './discovery/index.js';
 import { installErrorHandling, sendStatus } from './error-handler.js';
-import { BadRequestError } from '../../api/errors.js';
+import { BadRequestError, UnauthorizedError } from '../../api/errors.js';
+import { nodeNameOf, tlsPeerOf, type TlsPeer } from '../auth/index.js';
 import { registerHealthRoutes } from './health.js';
 import { advertisedIp, reconcileKubernetesEndpoints } from './kubernetes-endpoints.js';
 import { registerOpenApiRoutes } from './openapi/index.js';
@@ -16,7 +17,16 @@ import { registerPodStreams } from './pod-streams/index.js';
 import { parseResourcePath } from './request-info.js';
 import { handleResourceRequest } from './resource-handler.js';
 import type { ResourceContext } from './resource-context.js';
-import { adminAuthenticator, allowAllAuthorizer, type Authenticator, type Authorizer, type UserInfo } from './security.js';
+import {
+  adminAuthenticator,
+  allowAllAuthorizer,
+  anonymousUser,
+  isOpenHealthPath,
+  type Authenticator,
+  type AuthorizationAttributes,
+  type Authorizer,
+  type UserInfo,
+} from './security.js';
 import { ServiceAllocator, parsePortRange, type PortRange } from './service-allocator.js';
 import { WatchCacheSet } from './watch-cache.js';
 
@@ -42,6 +52,19 @@ export interface ApiServerOptions {
    * host when it is one IPv4 address, else 127.0.0.1.
    */
   advertiseAddress?: string;
+  /**
+   * Serve HTTPS with this serving certificate (its chain: the leaf, then the CA) and ask clients for a
+   * certificate signed by `caPem`. Without it the server speaks plain HTTP (`--insecure-http`, tests).
+   */
+  tls?: ApiServerTls;
+  /** The client certificate pod streams present to kubelets over HTTPS; plain HTTP to kubelets without it. */
+  kubeletClient?: { certPem: string; keyPem: string };
+}
+
+export interface ApiServerTls {
+  certPem: string;
+  keyPem: string;
+  caPem: string;
 }
 
 export interface ApiServer {
@@ -61,6 +84,41 @@ declare module 'fastify' {
   interface FastifyRequest {
     skiffUser?: UserInfo;
   }
+}
+
+/**
+ * Node identities may create only their own Node and Lease (upstream's NodeRestriction). A create's path
+ * has no name, so for node users the body's metadata.name goes into the attributes ('' for a body without
+ * one, e.g. generateName, which a node may not use for those). Other users keep upstream's nameless create
+ * attributes, so RBAC resourceNames never match a create, as upstream.
+ */
+function withCreatedName(authorizer: Authorizer, request: FastifyRequest): Authorizer {
+  return {
+    authorize(a: AuthorizationAttributes): Promise<void> {
+      if (a.verb !== 'create' || a.name !== undefined || a.subresource !== undefined || nodeNameOf(a.user) === undefined) {
+        return authorizer.authorize(a);
+      }
+      let name = '';
+      try {
+        const body = decodeBody(rawBody(request.body), mediaType(request.headers['content-type']));
+        const meta = isRecord(body) ? body['metadata'] : undefined;
+        if (isRecord(meta) && typeof meta['name'] === 'string') name = meta['name'];
+      } catch {
+        // An undecodable body is refused by the create itself; authorization sees no name.
+      }
+      return authorizer.authorize({ ...a, name });
+    },
+  };
+}
+
+/**
+ * The TLS peer of a connection, read once per socket: a keep-alive connection carries many requests. A
+ * TLS 1.2 client that renegotiates keeps the identity it proved first (TLS 1.3 has no renegotiation).
+ */
+const peers = new WeakMap<object, TlsPeer | undefined>();
+function peerOf(socket: object): TlsPeer | undefined {
+  if (!peers.has(socket)) peers.set(socket, tlsPeerOf(socket));
+  return peers.get(socket);
 }
 
 function isResourcePath(url: string): boolean {
@@ -87,7 +145,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   let ready = false;
   let started: Promise<void> | undefined;
 
-  const app = Fastify({
+  const tls = options.tls;
+  const common = {
     loggerInstance: logger as FastifyBaseLogger,
     // Our own onResponse hook logs one line per request, at debug.
     logController: new LogController({ disableRequestLogging: true }),
@@ -96,10 +155,20 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     routerOptions: { maxParamLength: 100_000 },
     return503OnClosing: true,
     // Errors fastify raises before routing (a URL that does not decode, ...) are answered as Status too.
-    frameworkErrors: (err, _request, reply) => {
+    frameworkErrors: (err: Error, _request: FastifyRequest, reply: FastifyReply) => {
       sendStatus(reply, new BadRequestError(err.message));
     },
-  });
+  };
+  // Token clients (a joining node) have no certificate yet: the listener asks for one and lets the
+  // authenticators decide (requestCert without rejectUnauthorized), as kube-apiserver does.
+  const app = (
+    tls
+      ? Fastify({
+          ...common,
+          https: { cert: `${tls.certPem.trim()}\n${tls.caPem.trim()}\n`, key: tls.keyPem, ca: tls.caPem, requestCert: true, rejectUnauthorized: false },
+        })
+      : Fastify(common)
+  ) as unknown as FastifyInstance;
   app.decorateRequest('skiffUser', undefined);
   // Every body arrives as bytes; handlers decode it by media type so bad input is always a Status.
   app.removeAllContentTypeParsers();
@@ -107,10 +176,22 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   installErrorHandling(app);
 
   app.addHook('onRequest', async (request) => {
-    const user = await authenticator.authenticate({ headers: request.headers });
+    const path = request.url.split('?')[0] ?? '';
+    const peer = peerOf(request.raw.socket);
+    let user: UserInfo;
+    try {
+      user = await authenticator.authenticate({ headers: request.headers, ...(peer ? { peerCertificate: peer } : {}) });
+    } catch (e) {
+      // Probes and scripts check health without credentials (see isOpenHealthPath); everything else is 401.
+      if (e instanceof UnauthorizedError && isOpenHealthPath(path)) {
+        request.skiffUser = anonymousUser;
+        return;
+      }
+      throw e;
+    }
     request.skiffUser = user;
     if (!isResourcePath(request.url)) {
-      await authorizer.authorize({ user, verb: request.method.toLowerCase(), resource: '', apiGroup: '', path: request.url.split('?')[0] ?? '' });
+      await authorizer.authorize({ user, verb: request.method.toLowerCase(), resource: '', apiGroup: '', path });
     }
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -120,13 +201,20 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerHealthRoutes(app, () => ready);
   registerDiscoveryRoutes(app);
   registerOpenApiRoutes(app);
-  registerPodStreams(app, { store: options.store, authenticator, authorizer, logger });
+  registerPodStreams(app, {
+    store: options.store,
+    authenticator,
+    authorizer,
+    logger,
+    ...(options.kubeletClient ? { kubeletClient: options.kubeletClient } : {}),
+  });
   const deps = { ctx, caches, authorizer, bookmarkIntervalMs: options.watchBookmarkIntervalMs ?? 60_000 };
   for (const url of ['/api/*', '/apis/*']) {
     app.route({
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url,
-      handler: (request, reply) => handleResourceRequest(deps, request, reply, request.skiffUser ?? { name: 'system:anonymous', groups: [] }),
+      handler: (request, reply) =>
+        handleResourceRequest({ ...deps, authorizer: withCreatedName(authorizer, request) }, request, reply, request.skiffUser ?? anonymousUser),
     });
   }
 
@@ -152,7 +240,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         logger.error({ err: e }, 'reconciling the kubernetes service endpoints failed');
       });
       const shownHost = host.includes(':') ? `[${host}]` : host;
-      return { url: `http://${shownHost}:${realPort}`, port: realPort };
+      return { url: `${tls ? 'https' : 'http'}://${shownHost}:${realPort}`, port: realPort };
     },
     watchStats() {
       const all = caches.all();

@@ -12,9 +12,9 @@ import {
   bootstrapTokenSecretName,
   bootstrapTokenSecretType,
   parseBootstrapToken,
-} from './bootstrap-token.js';
+} from '../../pki/bootstrap-token.js';
 import { requireCredential, type CredentialAuthenticator } from './credential-authenticator.js';
-import { bootstrapUserPrefix, systemBootstrappers } from './well-known.js';
+import { bootstrapUserPrefix, systemBootstrappers } from '../../pki/well-known.js';
 
 /** Reads one Secret; the server backs it with its store, tests with a map. */
 export interface SecretGetter {

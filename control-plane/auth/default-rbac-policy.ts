@@ -3,7 +3,7 @@
 // Objects carry the label and annotation upstream uses for its reconciled defaults.
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from './rbac-types.js';
 import { rbacApiVersion } from './rbac-types.js';
-import { systemAuthenticated, systemBootstrappers, systemMasters } from './well-known.js';
+import { systemAuthenticated, systemBootstrappers, systemMasters } from '../../pki/well-known.js';
 
 export interface RbacPolicy {
   clusterRoles: ClusterRole[];

@@ -12,7 +12,7 @@ export { ClientCertificateAuthenticator, type TlsPeer, tlsPeerOf } from './clien
 export { BearerTokenAuthenticator, type SecretGetter, storeSecretGetter, bearerToken } from './bearer-token-authenticator.js';
 /** First credential found decides; none → 401 `Unauthorized`; adds `system:authenticated`. */
 export { UnionAuthenticator } from './union-authenticator.js';
-/** Bootstrap tokens: generate, parse, and the kube-system Secret kubeadm would store for one. */
+/** Bootstrap tokens (defined in pki/, shared with the agent's join). */
 export {
   type BootstrapToken,
   generateBootstrapToken,
@@ -22,7 +22,7 @@ export {
   bootstrapTokenSecretType,
   bootstrapTokenNamespace,
   defaultBootstrapTokenTtlSeconds,
-} from './bootstrap-token.js';
+} from '../../pki/index.js';
 
 // ---- authorization -----------------------------------------------------------------------------
 
@@ -36,8 +36,10 @@ export { type NodeGraph, storeNodeGraph } from './node-graph.js';
 export { podReferences, type ReferencedKind } from './pod-references.js';
 /** RBAC over Role/ClusterRole/RoleBinding/ClusterRoleBinding; `system:masters` always allowed. */
 export { RbacAuthorizer, type RbacSource, staticRbacSource } from './rbac-authorizer.js';
-/** An RbacSource over the store, usable once the RBAC kinds are registered in api/resources.ts. */
-export { storeRbacSource, type RbacResourceLookup } from './store-rbac-source.js';
+/** An RbacSource over the store, usable once the RBAC kinds are registered in api/resources.ts; `serverRbacSource` falls back to the default policy in memory before that. */
+export { storeRbacSource, serverRbacSource, type RbacResourceLookup } from './store-rbac-source.js';
+/** An RbacSource over watch-fed in-memory caches of the four kinds (no store read per request); `stop()` ends its watches. */
+export { cachedRbacSource, type CachedRbacSource } from './cached-rbac-source.js';
 /** Upstream's rule and subject matching, for callers such as a SubjectAccessReview endpoint. */
 export { ruleAllows, rulesAllow, subjectMatches } from './rbac-rules.js';
 /** The bootstrap ClusterRoles and ClusterRoleBindings the server writes on first start. */
@@ -57,7 +59,7 @@ export type { CertificateSigningRequest, CertificateSigningRequestSpec, Certific
 export { kubeletClientSignerName } from './csr-types.js';
 /** Pure auto-approval decision for kubelet client CSRs, and signing an approved one. */
 export { type CsrApprovalDecision, decideCsrApproval, issueForCsr } from './csr-approver.js';
-/** Upstream's well-known user and group names. */
+/** Upstream's well-known user and group names (defined in pki/). */
 export {
   systemMasters,
   systemAuthenticated,
@@ -66,4 +68,4 @@ export {
   systemBootstrappers,
   bootstrapUserPrefix,
   kubeadmDefaultNodeTokenGroup,
-} from './well-known.js';
+} from '../../pki/index.js';

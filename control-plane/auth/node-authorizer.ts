@@ -16,7 +16,7 @@ import {
   type DecidingAuthorizer,
 } from './authorization-decision.js';
 import type { NodeGraph } from './node-graph.js';
-import { nodeUserPrefix, systemNodes } from './well-known.js';
+import { nodeUserPrefix, systemNodes } from '../../pki/well-known.js';
 
 /** The namespace kubelets keep their heartbeat Leases in. */
 export const nodeLeaseNamespace = 'kube-node-lease';

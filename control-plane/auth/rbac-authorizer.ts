@@ -5,7 +5,7 @@ import type { AuthorizationAttributes } from '../apiserver/security.js';
 import { allow, noOpinion, type AuthorizationDecision, type DecidingAuthorizer } from './authorization-decision.js';
 import { rulesAllow, subjectMatches } from './rbac-rules.js';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef } from './rbac-types.js';
-import { systemMasters } from './well-known.js';
+import { systemMasters } from '../../pki/well-known.js';
 
 /** Where RBAC objects come from: the store in the server, arrays in tests. */
 export interface RbacSource {

@@ -4,7 +4,8 @@
 import { findResource, storageKey, storagePrefix, type ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Store } from '../storage/store.js';
-import type { RbacSource } from './rbac-authorizer.js';
+import { defaultRbacPolicy } from './default-rbac-policy.js';
+import { staticRbacSource, type RbacSource } from './rbac-authorizer.js';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './rbac-types.js';
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -31,4 +32,13 @@ export function storeRbacSource(store: Store, lookup: RbacResourceLookup = regis
     getClusterRole: async (name) => (await store.get<ClusterRole>(storageKey(rbacResource('clusterroles'), undefined, name)))?.object,
     getRole: async (ns, name) => (await store.get<Role>(storageKey(rbacResource('roles'), ns, name)))?.object,
   };
+}
+
+/**
+ * The server's RbacSource: the store once the RBAC kinds are registered, else the default policy held in
+ * memory (so authorization works, with the bootstrap rights only, before api/ registers the kinds).
+ */
+export function serverRbacSource(store: Store, lookup: RbacResourceLookup = registryLookup): RbacSource {
+  const registered = ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'].every((p) => lookup(p) !== undefined);
+  return registered ? storeRbacSource(store, lookup) : staticRbacSource(defaultRbacPolicy());
 }

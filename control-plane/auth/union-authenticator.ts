@@ -4,7 +4,7 @@
 import { UnauthorizedError } from '../../api/errors.js';
 import type { AuthenticationRequest, Authenticator, UserInfo } from '../apiserver/security.js';
 import type { CredentialAuthenticator } from './credential-authenticator.js';
-import { systemAuthenticated } from './well-known.js';
+import { systemAuthenticated } from '../../pki/well-known.js';
 
 /**
  * Tries each authenticator in order; adds `system:authenticated` to the user's groups (upstream's

@@ -21,7 +21,7 @@ import {
   issueCertificate,
   signClientCertificate,
   type ClusterPki,
-} from '../../control-plane/pki/index.js';
+} from '../../pki/index.js';
 
 interface Reply {
   status: number;

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { decideCsrApproval, issueForCsr, type CertificateSigningRequest } from '../../control-plane/auth/index.js';
-import { createCsr, generateRsaKeyPair, issueCertificate } from '../../control-plane/pki/index.js';
+import { createCsr, generateRsaKeyPair, issueCertificate } from '../../pki/index.js';
 
 // One CA key and one node key for the whole file: keygen is the slow part.
 const caKeys = generateRsaKeyPair();

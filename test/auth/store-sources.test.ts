@@ -8,6 +8,7 @@ import {
   bootstrapTokenSecret,
   defaultRbacPolicy,
   storeNodeGraph,
+  serverRbacSource,
   storeRbacSource,
   storeSecretGetter,
 } from '../../control-plane/auth/index.js';
@@ -89,5 +90,22 @@ describe('storeRbacSource', () => {
   it('says the kinds must be registered when a row is missing', async () => {
     const rbac = new RbacAuthorizer(storeRbacSource(new MemoryStore(), () => undefined));
     await expect(rbac.decide({ user: { name: 'x', groups: [] }, verb: 'get', resource: 'pods', apiGroup: '' })).rejects.toThrow(/register the RBAC kinds first/);
+  });
+});
+
+describe('serverRbacSource', () => {
+  const bootstrapUser = { name: 'system:bootstrap:abcdef', groups: ['system:bootstrappers', 'system:authenticated'] };
+  const createCsr = { user: bootstrapUser, verb: 'create', resource: 'certificatesigningrequests', apiGroup: 'certificates.k8s.io' };
+
+  it('falls back to the default policy in memory while the RBAC kinds are not registered', async () => {
+    const rbac = new RbacAuthorizer(serverRbacSource(new MemoryStore(), () => undefined));
+    expect((await rbac.decide(createCsr)).decision).toBe('allow');
+    expect((await rbac.decide({ ...createCsr, verb: 'list', resource: 'secrets', apiGroup: '' })).decision).toBe('noOpinion');
+  });
+
+  it('reads the store once the kinds are registered (an empty store grants nothing)', async () => {
+    const lookup = (plural: string): ResourceInfo | undefined => rows.find((r) => r.plural === plural);
+    const rbac = new RbacAuthorizer(serverRbacSource(new MemoryStore(), lookup));
+    expect((await rbac.decide(createCsr)).decision).toBe('noOpinion');
   });
 });

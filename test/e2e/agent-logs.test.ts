@@ -1,12 +1,16 @@
 // The agent's container log endpoint on real Docker: tailLines, timestamps, previous and follow, served from
-// the CRI log files, at the port the Node advertises in daemonEndpoints.
-import http from 'node:http';
+// the CRI log files, at the port the Node advertises in daemonEndpoints, over HTTPS with a client
+// certificate signed by the cluster CA (and refused without one).
+import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../api/index.js';
-import { createNamespace, eventually, getPod, nodesResource, podsResource, startAgentEnv, waitReady, type AgentEnv } from '../kubelet/support/agent-e2e.js';
+import type { ConnectionConfig } from '../../client/index.js';
+import { agentFor, openStream, sendRequest } from '../support/api-request.js';
+import { createNamespace, eventually, getPod, kubeletConnection, nodesResource, podsResource, startAgentEnv, waitReady, type AgentEnv } from '../kubelet/support/agent-e2e.js';
 
 let env: AgentEnv;
-let base = '';
+let kubelet: ConnectionConfig;
+let agent: http.Agent | undefined;
 const ns = `agent-logs-${Date.now().toString(36)}`;
 
 beforeAll(async () => {
@@ -15,16 +19,18 @@ beforeAll(async () => {
   await env.startAgent();
   const node = await env.client.get<Node>(nodesResource, env.nodeName);
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0;
-  base = `http://127.0.0.1:${port}`;
+  kubelet = kubeletConnection(env.server, port);
+  agent = agentFor(kubelet);
 }, 180_000);
 
 afterAll(async () => {
+  agent?.destroy();
   await env?.cleanup();
 }, 120_000);
 
 async function text(path: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(base + path, { signal: AbortSignal.timeout(10_000) });
-  return { status: res.status, body: await res.text() };
+  const res = await sendRequest(kubelet, agent!, path, { timeoutMs: 10_000 });
+  return { status: res.status, body: res.body };
 }
 
 function pod(name: string, command: string[]): Pod {
@@ -36,6 +42,21 @@ function pod(name: string, command: string[]): Pod {
 }
 
 describe('kubelet container logs', () => {
+  it('is served over HTTPS and refuses a client without a certificate from the cluster CA', async () => {
+    expect(kubelet.server).toMatch(/^https:/);
+    const anonymous = agentFor({ server: kubelet.server, insecureSkipTLSVerify: true }, { keepAlive: false });
+    try {
+      // Refused in the TLS handshake or with 401, depending on where the endpoint checks; never served.
+      const answer = await sendRequest({ server: kubelet.server }, anonymous, `/containerLogs/${ns}/any/app`, { timeoutMs: 10_000 }).then(
+        (r) => r.status,
+        () => 'refused',
+      );
+      expect([401, 'refused']).toContain(answer);
+    } finally {
+      anonymous.destroy();
+    }
+  }, 60_000);
+
   it('serves the log with tailLines and timestamps', async () => {
     await env.client.create(podsResource, pod('counter', ['sh', '-c', 'for i in 1 2 3 4 5; do echo line-$i; done; exec sleep 3600']));
     await waitReady(env.client, ns, 'counter');
@@ -65,16 +86,12 @@ describe('kubelet container logs', () => {
     await waitReady(env.client, ns, 'ticker');
     await eventually('a first tick', async () => (await text(`/containerLogs/${ns}/ticker/app`)).body.includes('tick-1'));
     let received = '';
-    const req = http.get(`${base}/containerLogs/${ns}/ticker/app?follow=true&tailLines=1`);
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      req.once('response', resolve);
-      req.once('error', reject);
-    });
+    const res = await openStream(kubelet, agent!, `/containerLogs/${ns}/ticker/app?follow=true&tailLines=1`);
     res.on('data', (d: Buffer) => (received += d.toString()));
     try {
       await eventually('three streamed lines', async () => received.split('\n').filter(Boolean).length >= 3, 60_000);
     } finally {
-      req.destroy();
+      res.destroy();
     }
     const ticks = received.split('\n').filter(Boolean).map((l) => Number(/^tick-(\d+)$/.exec(l)?.[1]));
     expect(ticks.every((n) => Number.isInteger(n))).toBe(true);

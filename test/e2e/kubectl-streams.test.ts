@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Pod } from '../../api/index.js';
+import { tlsOptionsOf } from '../support/api-request.js';
 import { kubectlFor, kubectlPath, type Kubectl } from '../support/kubectl.js';
 import { createNamespace, eventually, getPod, podsResource, startAgentEnv, waitReady, type AgentEnv } from '../kubelet/support/agent-e2e.js';
 
@@ -82,13 +83,12 @@ describe('kubectl logs, exec and attach', () => {
   }, 120_000);
 
   it('the API server itself refuses an unnamed container of a multi-container pod, as upstream', async () => {
-    const res = await fetch(`${env.server.url}/api/v1/namespaces/${ns}/pods/two/log`);
+    const res = await env.server.request(`/api/v1/namespaces/${ns}/pods/two/log`);
     expect(res.status).toBe(400);
-    const status = (await res.json()) as { message: string; reason: string };
-    expect(status).toMatchObject({ reason: 'BadRequest', message: 'a container name must be specified for pod two, choose one of: [a b]' });
-    const plain = await fetch(`${env.server.url}/api/v1/namespaces/${ns}/pods/one/exec?command=true&stdout=true`);
+    expect(res.json()).toMatchObject({ reason: 'BadRequest', message: 'a container name must be specified for pod two, choose one of: [a b]' });
+    const plain = await env.server.request(`/api/v1/namespaces/${ns}/pods/one/exec?command=true&stdout=true`);
     expect(plain.status).toBe(400);
-    expect(((await plain.json()) as { message: string }).message).toBe('Upgrade request required');
+    expect(plain.json<{ message: string }>().message).toBe('Upgrade request required');
   }, 60_000);
 
   it('kubectl logs -f streams lines printed later, until kubectl is killed', async () => {
@@ -137,7 +137,8 @@ describe('kubectl logs, exec and attach', () => {
     q.set('stdout', 'true');
     q.set('tty', 'true');
     const url = `${env.server.url.replace(/^http/, 'ws')}/api/v1/namespaces/${ns}/pods/one/exec?${q.toString()}`;
-    const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+    // As the admin: the CA and client certificate of the admin kubeconfig (nothing for an http:// server).
+    const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], tlsOptionsOf(env.server.connection()));
     let stdout = '';
     let status = '';
     try {

@@ -1,15 +1,16 @@
 // `skiff controller-manager` as its own process (the built dist/) against a `skiff server` process: it
 // reads the kubeconfig, runs the chosen controllers, and exits cleanly on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, Pod, ReplicaSet } from '../../api/index.js';
 import { RestClient } from '../../client/index.js';
 import { deploymentsResource, podsResource, replicaSetsResource } from '../../control-plane/controllers/resources.js';
-import { startSkiffServer, type SkiffServer } from '../support/skiff-server.js';
+import { skiffEntry, startSkiffServer, type SkiffServer } from '../support/skiff-server.js';
 import { createNamespace, eventually, listIn, ns } from '../controllers/harness.js';
 
-const entry = join(resolve(import.meta.dirname, '..', '..'), 'dist', 'control-plane', 'cmd', 'controller-manager.js');
+// From the same build as the server (dist/, or $SKIFF_TEST_ENTRY's).
+const entry = join(dirname(skiffEntry), 'control-plane', 'cmd', 'controller-manager.js');
 
 describe('skiff controller-manager process', () => {
   let server: SkiffServer | undefined;

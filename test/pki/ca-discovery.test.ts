@@ -12,7 +12,7 @@ import {
   generateRsaKeyPair,
   issueCertificate,
   type ClusterPki,
-} from '../../control-plane/pki/index.js';
+} from '../../pki/index.js';
 
 let dir: string;
 let pki: ClusterPki;

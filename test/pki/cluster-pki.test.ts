@@ -12,7 +12,7 @@ import {
   ensureClusterPki,
   kubeconfigWithCerts,
   type ClusterPki,
-} from '../../control-plane/pki/index.js';
+} from '../../pki/index.js';
 
 const options = { serverAddresses: ['10.0.0.5', 'skiff.example'], serviceIP: '10.96.0.1' };
 const dirs: string[] = [];
@@ -82,11 +82,27 @@ describe('ensureClusterPki', () => {
     expect(cert.keyUsage).toContain('1.3.6.1.5.5.7.3.2');
   });
 
+  it.each([
+    ['apiServerKubeletClient', 'apiserver-kubelet-client', 'kube-apiserver-kubelet-client'],
+    ['scheduler', 'scheduler', 'system:kube-scheduler'],
+    ['controllerManager', 'controller-manager', 'system:kube-controller-manager'],
+  ] as const)('issues the %s client certificate (%s.crt) as %s in system:masters', (field, base, cn) => {
+    const cert = new X509Certificate(pki[field].certPem);
+    expect(cert.verify(new X509Certificate(pki.ca.certPem).publicKey)).toBe(true);
+    expect(cert.subject.split('\n')).toEqual(['O=system:masters', `CN=${cn}`]);
+    expect(cert.keyUsage).toContain('1.3.6.1.5.5.7.3.2');
+    expect(readFileSync(join(dataDir, 'pki', `${base}.crt`), 'utf8')).toBe(pki[field].certPem);
+    expect(statSync(join(dataDir, 'pki', `${base}.key`)).mode & 0o777).toBe(0o600);
+  });
+
   it('reuses every file on a second call with the same options', () => {
     const again = ensureClusterPki(dataDir, options);
     expect(again.ca).toEqual(pki.ca);
     expect(again.apiServer).toEqual(pki.apiServer);
     expect(again.admin).toEqual(pki.admin);
+    expect(again.apiServerKubeletClient).toEqual(pki.apiServerKubeletClient);
+    expect(again.scheduler).toEqual(pki.scheduler);
+    expect(again.controllerManager).toEqual(pki.controllerManager);
     expect(again.caCertHash).toBe(pki.caCertHash);
   });
 

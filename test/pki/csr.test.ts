@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import forge from 'node-forge';
 import { BadRequestError } from '../../api/errors.js';
-import { createCsr, generateRsaKeyPair, issueCertificate, parseCsr, signClientCertificate } from '../../control-plane/pki/index.js';
+import { createCsr, generateRsaKeyPair, issueCertificate, parseCsr, signClientCertificate } from '../../pki/index.js';
 
 // One CA and one requester key for the whole file: RSA keygen is the slow part.
 const caKeys = generateRsaKeyPair();

@@ -5,11 +5,12 @@
 // after the 101 are not interpreted here: WebSocket (v5/v4.channel.k8s.io) and SPDY/3.1 pass alike.
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { type ApiError, BadRequestError, InternalError, isApiError } from '../../../api/errors.js';
 import type { Store } from '../../storage/store.js';
+import { tlsPeerOf } from '../../auth/index.js';
 import type { Authenticator, Authorizer } from '../security.js';
+import type { KubeletTransport } from './kubelet-transport.js';
 import { findPodKubelet, findStreamTarget } from './pod-target.js';
 import { proxyUpgrade, rejectUpgrade } from '../../../client/upgrade-proxy.js';
 
@@ -61,12 +62,21 @@ export interface UpgradeDeps {
   authenticator: Authenticator;
   authorizer: Authorizer;
   logger: Logger;
+  transport: KubeletTransport;
 }
+
+/**
+ * proxyUpgrade with the kubelet agent as a sixth argument. client/upgrade-proxy.ts must pass it on to
+ * http.request (requested of its owner); until it does, the argument is ignored and HTTPS dialling fails
+ * with "Protocol https: not supported", reported to the caller as an error dialing the kubelet.
+ */
+type UpgradeProxy = (req: http.IncomingMessage, socket: Duplex, head: Buffer, target: URL, onError: (err: Error) => void, agent?: http.Agent) => void;
+const proxyToKubelet: UpgradeProxy = proxyUpgrade;
 
 export async function handleStreamUpgrade(deps: UpgradeDeps, target: StreamPath, req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   try {
-    const peerCertificate = req.socket instanceof TLSSocket ? req.socket.getPeerCertificate() : undefined;
-    const user = await deps.authenticator.authenticate({ headers: req.headers, ...(peerCertificate ? { peerCertificate } : {}) });
+    const peer = tlsPeerOf(req.socket);
+    const user = await deps.authenticator.authenticate({ headers: req.headers, ...(peer ? { peerCertificate: peer } : {}) });
     // Upstream authorizes exec, attach and portforward as `create` (the connect verb of a POST; kubectl's
     // WebSocket GET is authorized the same way since 1.30).
     await deps.authorizer.authorize({ user, verb: 'create', resource: 'pods', apiGroup: '', namespace: target.namespace, name: target.pod, subresource: target.kind });
@@ -78,15 +88,16 @@ export async function handleStreamUpgrade(deps: UpgradeDeps, target: StreamPath,
       const found = await findPodKubelet(deps.store, target.namespace, target.pod);
       if (isWebSocket(req) && offersProtocol(req, tunnelledPortForwardProtocol)) throw tunnellingUnsupported();
       // Upstream's kubelet path for port-forward.
-      url = new URL(`/portForward/${ns}/${pod}${query.search}`, found.kubeletBase);
+      url = deps.transport.url(found.kubeletBase, `/portForward/${ns}/${pod}${query.search}`);
     } else {
       const found = await findStreamTarget(deps.store, target.namespace, target.pod, query.searchParams.get('container') ?? undefined);
-      url = new URL(`/${target.kind}/${ns}/${pod}/${encodeURIComponent(found.container)}${query.search}`, found.kubeletBase);
+      url = deps.transport.url(found.kubeletBase, `/${target.kind}/${ns}/${pod}/${encodeURIComponent(found.container)}${query.search}`);
     }
-    proxyUpgrade(req, socket, head, url, (err) => {
+    const onError = (err: Error): void => {
       deps.logger.warn({ err: err.message, pod: `${target.namespace}/${target.pod}`, kind: target.kind }, 'proxying a pod stream to the kubelet failed');
       rejectUpgrade(socket, new InternalError(`error dialing the kubelet: ${err.message}`));
-    });
+    };
+    proxyToKubelet(req, socket, head, url, onError, deps.transport.agent);
   } catch (err) {
     if (isApiError(err)) rejectUpgrade(socket, err);
     else {

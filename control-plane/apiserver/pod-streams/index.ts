@@ -9,6 +9,7 @@ import { BadRequestError, NotFoundError } from '../../../api/errors.js';
 import type { Store } from '../../storage/store.js';
 import type { Authenticator, Authorizer } from '../security.js';
 import { handleStreamUpgrade, parseStreamPath, type StreamKind } from './exec-upgrade.js';
+import { kubeletTransport } from './kubelet-transport.js';
 import { servePodLog } from './log-proxy.js';
 import { rejectUpgrade } from '../../../client/upgrade-proxy.js';
 
@@ -24,6 +25,8 @@ export interface PodStreamDeps {
   authenticator: Authenticator;
   authorizer: Authorizer;
   logger: Logger;
+  /** The API server's client certificate towards kubelets: set → kubelets are dialled over HTTPS. */
+  kubeletClient?: { certPem: string; keyPem: string };
 }
 
 const anonymous = { name: 'system:anonymous', groups: [] };
@@ -33,10 +36,11 @@ const anonymous = { name: 'system:anonymous', groups: [] };
  * and a listener for upgrade requests on its http server.
  */
 export function registerPodStreams(app: FastifyInstance, deps: PodStreamDeps): void {
+  const transport = kubeletTransport(deps.kubeletClient);
   app.get<{ Params: { namespace: string; name: string } }>('/api/v1/namespaces/:namespace/pods/:name/log', async (request, reply) => {
     const { namespace, name } = request.params;
     await deps.authorizer.authorize({ user: request.skiffUser ?? anonymous, verb: 'get', resource: 'pods', apiGroup: '', namespace, name, subresource: 'log' });
-    await servePodLog(deps.store, request, reply, namespace, name);
+    await servePodLog(deps.store, transport, request, reply, namespace, name);
   });
 
   for (const kind of ['exec', 'attach', 'portforward'] as StreamKind[]) {
@@ -63,7 +67,7 @@ export function registerPodStreams(app: FastifyInstance, deps: PodStreamDeps): v
     if (target) {
       upgraded.add(socket);
       socket.once('close', () => upgraded.delete(socket));
-      void handleStreamUpgrade(deps, target, req, socket, head);
+      void handleStreamUpgrade({ ...deps, transport }, target, req, socket, head);
       return;
     }
     // Another upgrade listener may own this path; only when there is none is it answered here.

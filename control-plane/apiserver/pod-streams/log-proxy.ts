@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../storage/store.js';
+import type { KubeletTransport } from './kubelet-transport.js';
 import { findStreamTarget, kubeletError } from './pod-target.js';
 
 /** The query parameters of PodLogOptions the kubelet understands, passed on as given. */
@@ -26,15 +27,23 @@ function readAll(res: http.IncomingMessage): Promise<string> {
   });
 }
 
-export async function servePodLog(store: Store, request: FastifyRequest, reply: FastifyReply, namespace: string, name: string): Promise<void> {
+export async function servePodLog(
+  store: Store,
+  transport: KubeletTransport,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  namespace: string,
+  name: string,
+): Promise<void> {
   const query = new URL(request.url, 'http://apiserver').searchParams;
   const target = await findStreamTarget(store, namespace, name, query.get('container') ?? undefined);
-  const url = new URL(kubeletLogPath(namespace, name, target.container, query), target.kubeletBase);
+  const url = transport.url(target.kubeletBase, kubeletLogPath(namespace, name, target.container, query));
   const abort = new AbortController();
   // The client leaving (kubectl logs -f killed) ends the kubelet's follow too.
   reply.raw.once('close', () => abort.abort());
   const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const req = http.get(url, { signal: abort.signal }, resolve);
+    // node's http.get speaks https when handed an https agent.
+    const req = http.get(url, { signal: abort.signal, agent: transport.agent }, resolve);
     req.once('error', reject);
   });
   if ((res.statusCode ?? 500) >= 300) {

@@ -10,9 +10,9 @@ import Dockerode from 'dockerode';
 import type { KubeObject } from '../../../api/object.js';
 import type { Pod } from '../../../api/index.js';
 import { findResource } from '../../../api/resources.js';
-import { RestClient } from '../../../client/index.js';
+import { RestClient, type ConnectionConfig } from '../../../client/index.js';
 import { CriClient } from '../../../agent/cri/index.js';
-import { startSkiffServer, type SkiffServer } from '../../support/skiff-server.js';
+import { skiffEntry, startSkiffServer, type SkiffServer } from '../../support/skiff-server.js';
 import { eventually } from '../../support/eventually.js';
 
 export { eventually };
@@ -81,7 +81,7 @@ export async function startAgentEnv(prefix: string, options: AgentEnvOptions = {
       return criClient;
     },
     async startAgent() {
-      const args = [path.join(repoRoot, 'dist/skiff.js'), 'agent', '--kubeconfig', server.kubeconfigPath, '--node-name', nodeName, '--node-ip', '127.0.0.1', '--data-dir', dataDir, '--pod-logs-dir', logsDir, '--kubelet-address', '127.0.0.1', '--kubelet-port', '0', '--disable-proxy', '--log-level', process.env.SKIFF_TEST_LOG ?? 'info'];
+      const args = [skiffEntry, 'agent', '--kubeconfig', server.kubeconfigPath, '--node-name', nodeName, '--node-ip', '127.0.0.1', '--data-dir', dataDir, '--pod-logs-dir', logsDir, '--kubelet-address', '127.0.0.1', '--kubelet-port', '0', '--disable-proxy', '--log-level', process.env.SKIFF_TEST_LOG ?? 'info'];
       const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
       proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -123,6 +123,23 @@ export async function startAgentEnv(prefix: string, options: AgentEnvOptions = {
     },
   };
   return env;
+}
+
+/**
+ * How a test reaches the agent's kubelet endpoint (logs, exec) on `port` directly, as the API server does:
+ * HTTPS with a client certificate signed by the cluster CA (the admin's; the endpoint requires one), not
+ * verifying the kubelet's self-signed serving certificate (upstream's default without
+ * --kubelet-certificate-authority). Plain HTTP when the server runs --insecure-http (no CA in its kubeconfig).
+ */
+export function kubeletConnection(server: SkiffServer, port: number): ConnectionConfig {
+  const admin = server.connection();
+  if (!admin.ca) return { server: `http://127.0.0.1:${port}` };
+  return {
+    server: `https://127.0.0.1:${port}`,
+    insecureSkipTLSVerify: true,
+    ...(admin.cert ? { cert: admin.cert } : {}),
+    ...(admin.key ? { key: admin.key } : {}),
+  };
 }
 
 export async function createNamespace(client: RestClient, name: string): Promise<void> {

@@ -2,7 +2,7 @@
 // kept in kube-system as a Secret `bootstrap-token-<id>` of type bootstrap.kubernetes.io/token whose data
 // holds the id, the secret, the expiration and the usages.
 import { randomInt } from 'node:crypto';
-import type { Secret } from '../../api/types/config.js';
+import type { Secret } from '../api/types/config.js';
 import { kubeadmDefaultNodeTokenGroup } from './well-known.js';
 
 export const bootstrapTokenSecretType = 'bootstrap.kubernetes.io/token';

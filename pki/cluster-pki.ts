@@ -23,6 +23,12 @@ export interface ClusterPki {
   ca: CertificateAuthority;
   apiServer: CertificateAndKey;
   admin: CertificateAndKey;
+  /** The API server's client certificate towards kubelets (CN kube-apiserver-kubelet-client, O system:masters). */
+  apiServerKubeletClient: CertificateAndKey;
+  /** The in-process scheduler's client certificate (CN system:kube-scheduler). */
+  scheduler: CertificateAndKey;
+  /** The in-process controllers' client certificate (CN system:kube-controller-manager). */
+  controllerManager: CertificateAndKey;
   /** `sha256:<hex>` for the join command. */
   caCertHash: string;
 }
@@ -36,6 +42,18 @@ const renewBeforeMs = 30 * dayMs;
 /** The admin identity kubeadm gives its admin.conf: `system:masters` is the superuser group. */
 export const adminCommonName = 'kubernetes-admin';
 export const adminOrganization = 'system:masters';
+
+/**
+ * The client identities the control plane itself uses, as kubeadm's apiserver-kubelet-client.crt,
+ * scheduler.conf and controller-manager.conf. All are in system:masters for now: Skiff's scheduler and
+ * controllers run in-process and need no narrower role yet (a documented simplification; upstream gives
+ * them system:kube-scheduler / system:kube-controller-manager roles and no group).
+ */
+export const componentClients = {
+  apiServerKubeletClient: { base: 'apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client' },
+  scheduler: { base: 'scheduler', commonName: 'system:kube-scheduler' },
+  controllerManager: { base: 'controller-manager', commonName: 'system:kube-controller-manager' },
+} as const;
 
 /** Every name the serving certificate answers to, de-duplicated, in a stable order. */
 export function apiServerSubjectAltNames(options: ClusterPkiOptions): string[] {
@@ -144,9 +162,16 @@ function ensureLeaf(
   return pair;
 }
 
+function ensureClient(dir: string, ca: CertificateAuthority, base: string, commonName: string): CertificateAndKey {
+  return ensureLeaf(dir, base, ca, { commonName, organizations: [adminOrganization], usage: 'client' }, (cert) =>
+    cert.subject.split('\n').includes(`CN=${commonName}`),
+  );
+}
+
 /**
  * Creates (first call) or loads (later calls) the cluster PKI under `<dataDir>/pki/`: ca.crt/ca.key,
- * apiserver.crt/.key and admin.crt/.key, keys mode 0600. Idempotent: existing files are reused; the serving
+ * apiserver.crt/.key, admin.crt/.key and the component clients (apiserver-kubelet-client, scheduler,
+ * controller-manager), keys mode 0600. Idempotent: existing files are reused; the serving
  * certificate is reissued when its SANs differ from what `options` asks for, and any leaf is reissued when it
  * is unreadable, not signed by the CA, or within 30 days of expiry. The CA itself is never replaced.
  */
@@ -165,5 +190,15 @@ export function ensureClusterPki(dataDir: string, options: ClusterPkiOptions): C
     { commonName: adminCommonName, organizations: [adminOrganization], usage: 'client' },
     (cert) => cert.subject.includes(`CN=${adminCommonName}`),
   );
-  return { dir, ca, apiServer, admin, caCertHash: caCertHash(ca.certPem) };
+  const client = (c: { base: string; commonName: string }): CertificateAndKey => ensureClient(dir, ca, c.base, c.commonName);
+  return {
+    dir,
+    ca,
+    apiServer,
+    admin,
+    apiServerKubeletClient: client(componentClients.apiServerKubeletClient),
+    scheduler: client(componentClients.scheduler),
+    controllerManager: client(componentClients.controllerManager),
+    caCertHash: caCertHash(ca.certPem),
+  };
 }

@@ -2,7 +2,7 @@
 // verifies its self-signature (proof the requester holds the key) and signs a client certificate.
 import { createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
-import { BadRequestError } from '../../api/errors.js';
+import { BadRequestError } from '../api/errors.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { issueCertificate } from './x509-builder.js';
 
