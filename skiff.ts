@@ -14,6 +14,8 @@ const subcommands: Record<string, Subcommand> = {
   cri: { summary: 'run the CRI runtime service over Docker on a Unix socket', load: () => import('./agent/cmd/cri.js') },
   proxy: { summary: 'run the service proxy (iptables) for one node', load: () => import('./agent/cmd/proxy.js') },
   scheduler: { summary: 'run the scheduler against an API server', load: () => import('./control-plane/cmd/scheduler.js') },
+  token: { summary: 'create bootstrap tokens for joining nodes (`skiff token create`)', load: () => import('./control-plane/cmd/token.js') },
+  kubeconfig: { summary: "print the admin kubeconfig of a server's data dir", load: () => import('./control-plane/cmd/kubeconfig.js') },
 };
 
 function usage(): string {

@@ -34,9 +34,15 @@ export function runUntilSignal(logger: Logger, stop: () => Promise<void>): Promi
   return new Promise<void>((resolve) => {
     const onSignal = (signal: string): void => {
       logger.info({ signal }, 'shutting down');
-      stop().then(resolve, (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
+      const done = (): void => {
+        // Everything was stopped; a handle some library still holds (a keep-alive socket, a timer) must
+        // not keep a stopped component alive: exit after a short grace unless the loop empties first.
+        setTimeout(() => process.exit(), 2000).unref();
         resolve();
+      };
+      stop().then(done, (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        done();
       });
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));

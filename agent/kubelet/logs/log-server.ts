@@ -1,10 +1,13 @@
-// The kubelet's HTTP endpoint (plain HTTP for now): `GET /containerLogs/{namespace}/{pod}/{container}` with
+// The kubelet's endpoint: `GET /containerLogs/{namespace}/{pod}/{container}` with
 // upstream's query parameters follow, tailLines, sinceSeconds, sinceTime, timestamps, previous, limitBytes,
 // reading the CRI log file of the container's newest (or, with previous, the one before) attempt;
 // `GET /healthz`; and the upgrade requests `/exec/...`, `/attach/...` and `/portForward/...` (see
 // ../server/exec-endpoint.ts). The API server's pods/{name}/log, /exec, /attach and /portforward proxy here.
+// HTTPS with a client certificate required when given `tls` (a cluster with a CA), plain HTTP otherwise.
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -16,6 +19,15 @@ import { podLogDirectory } from '../sandbox-config.js';
 import { parseCriLog, renderMessages, selectLog, type LogOptions } from './container-log.js';
 import { parsePortForwardRequest, parseStreamRequest, serveStreamUpgrade, StreamError } from '../server/exec-endpoint.js';
 import { rejectUpgrade, statusErrorFor } from '../../../client/upgrade-proxy.js';
+import { kubeletAccessDenied, kubeletClientOf } from '../server/client-authorization.js';
+
+/** The endpoint's TLS material: its serving pair, and the CA whose client certificates it accepts. */
+export interface LogServerTls {
+  certPem: string;
+  keyPem: string;
+  /** The cluster CA (PEM): clients must present a certificate it signed. */
+  clientCaPem: string;
+}
 
 export interface LogServerDeps {
   runtime: RuntimeService;
@@ -127,9 +139,20 @@ async function follow(deps: LogServerDeps, req: http.IncomingMessage, res: http.
   res.end();
 }
 
-/** Starts the endpoint on `host:port` (port 0: a free one). */
-export async function startLogServer(deps: LogServerDeps, host: string, port: number): Promise<LogServer> {
-  const server = http.createServer((req, res) => {
+/** Why a request on `socket` is refused (401/403), or undefined to serve it; plain HTTP refuses nothing. */
+function denied(tls: LogServerTls | undefined, socket: unknown, verb: string): HttpError | undefined {
+  if (!tls) return undefined;
+  const message = kubeletAccessDenied(kubeletClientOf(socket as TLSSocket), verb);
+  if (message === undefined) return undefined;
+  return new HttpError(message === 'Unauthorized' ? 401 : 403, message);
+}
+
+/**
+ * Starts the endpoint on `host:port` (port 0: a free one): HTTPS requiring a client certificate signed by
+ * `tls.clientCaPem` (and, of those, the API server's or an admin's) when `tls` is given, else plain HTTP.
+ */
+export async function startLogServer(deps: LogServerDeps, host: string, port: number, tls?: LogServerTls): Promise<LogServer> {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://kubelet');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const fail = (err: unknown): void => {
@@ -138,6 +161,8 @@ export async function startLogServer(deps: LogServerDeps, host: string, port: nu
       if (!res.headersSent) res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(err instanceof Error ? err.message : String(err));
     };
+    const refusal = denied(tls, req.socket, (req.method ?? 'GET').toLowerCase() === 'get' ? 'get' : 'create');
+    if (refusal) return fail(refusal);
     if (parts[0] === 'exec' || parts[0] === 'attach' || parts[0] === 'portForward') {
       // Upgrade requests never arrive here (see the 'upgrade' listener below).
       return fail(new HttpError(400, 'Upgrade request required'));
@@ -153,7 +178,12 @@ export async function startLogServer(deps: LogServerDeps, host: string, port: nu
       return;
     }
     fail(new HttpError(404, 'not found'));
-  });
+  };
+  // requestCert + rejectUnauthorized: a client without a certificate from the cluster CA never gets past
+  // the handshake; which of those may in is decided per request above.
+  const server = tls
+    ? https.createServer({ cert: tls.certPem, key: tls.keyPem, ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: true }, handler)
+    : http.createServer(handler);
   const streamDeps = { runtime: deps.runtime, findPod: deps.findPod, log: deps.log };
   // Upgraded sockets leave the http server's bookkeeping: close() ends them itself.
   const upgraded = new Set<Duplex>();
@@ -161,6 +191,8 @@ export async function startLogServer(deps: LogServerDeps, host: string, port: nu
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     const url = new URL(req.url ?? '/', 'http://kubelet');
+    const refusal = denied(tls, req.socket, 'create');
+    if (refusal) return rejectUpgrade(socket, statusErrorFor(refusal.code, refusal.message));
     try {
       const stream = parseStreamRequest(url.pathname, url.searchParams) ?? parsePortForwardRequest(url.pathname, url.searchParams);
       if (!stream) return rejectUpgrade(socket, statusErrorFor(404, 'not found'));
