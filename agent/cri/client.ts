@@ -46,6 +46,7 @@ export class CriClient {
 
   version(req: Req<T.VersionRequest> = {}): Promise<T.VersionResponse> { return this.rt('Version', req); }
   status(req: Req<T.StatusRequest> = {}): Promise<T.StatusResponse> { return this.rt('Status', req); }
+  updateRuntimeConfig(req: Req<T.UpdateRuntimeConfigRequest>): Promise<T.Empty> { return this.rt('UpdateRuntimeConfig', req); }
   runPodSandbox(req: Req<T.RunPodSandboxRequest>): Promise<T.RunPodSandboxResponse> { return this.rt('RunPodSandbox', req); }
   stopPodSandbox(req: Req<T.PodSandboxIdRequest>): Promise<T.Empty> { return this.rt('StopPodSandbox', req); }
   removePodSandbox(req: Req<T.PodSandboxIdRequest>): Promise<T.Empty> { return this.rt('RemovePodSandbox', req); }

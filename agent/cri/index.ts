@@ -12,3 +12,5 @@ export type { CriClientOptions, CriCallError } from './client.js';
 export type * from './types.js';
 /** Where the proto lives and the loader options both sides use. */
 export { protoPath, loaderOptions } from './proto.js';
+/** The pod network's Docker name for a pod CIDR (`skiff-pods-10-244-1-0-24`) and the label Skiff puts on it. */
+export { podNetworkName, podCidrNetworkLabel, podNetworkPrefix } from './pod-network.js';

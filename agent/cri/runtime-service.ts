@@ -6,7 +6,7 @@ import type Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import { failedPrecondition, invalidArgument, isCriNotFound, isDockerNotFound, notFound, dockerStatusCode } from './errors.js';
 import { objectTypeOf, sandboxIdLabel, typeLabel, decodeSandboxMeta, decodeContainerMeta, decodeUserLabels, decodeAnnotations, type ObjectType } from './labels.js';
-import { sandboxCreateOptions, sandboxFromListEntry, sandboxStatusFromInspect, validateSandboxConfig } from './sandbox.js';
+import { isHostNetwork, resolvConfText, sandboxCreateOptions, sandboxFromListEntry, sandboxStatusFromInspect, validateSandboxConfig } from './sandbox.js';
 import { containerCreateOptions, containerFromListEntry, containerLogPath, containerStatusFromInspect, dockerResources, validateContainerConfig } from './container.js';
 import { matchesContainerFilter, matchesId, matchesLabelSelector, matchesSandboxFilter } from './filters.js';
 import { familiarImageRef } from './image-ref.js';
@@ -14,6 +14,7 @@ import { execSync } from './exec-sync.js';
 import { criUsageFromDockerStats, sumUsage, type DockerStatsSample } from './stats.js';
 import type { LogCopiers } from './log-copier.js';
 import type { StreamingServer } from './streaming-server.js';
+import type { PodNetwork } from './pod-network.js';
 import type * as T from './types.js';
 
 /** How long StopContainer waits for the log copier to flush a stopped container's last lines. */
@@ -26,6 +27,8 @@ export interface RuntimeServiceDeps {
   copiers: LogCopiers;
   streaming: StreamingServer;
   pauseImage: string;
+  /** Which network new sandboxes join (set by UpdateRuntimeConfig). */
+  network: PodNetwork;
   log: Logger;
 }
 
@@ -67,12 +70,15 @@ export class RuntimeServiceImpl {
     } catch (err) {
       Object.assign(runtime, { status: false, reason: 'DockerDaemonNotReady', message: `docker: ${String(err)}` });
     }
-    try {
-      await this.docker.getNetwork('bridge').inspect();
-    } catch (err) {
-      Object.assign(network, { status: false, reason: 'BridgeNetworkMissing', message: `docker bridge network: ${String(err)}` });
-    }
+    const net = await this.d.network.ready();
+    if (!net.ok) Object.assign(network, { status: false, reason: net.reason, message: net.message });
     return { status: { conditions: [runtime, network] }, info: {} };
+  }
+
+  /** Takes the node's pod CIDR: new sandboxes get their IPs from it (see pod-network.ts). */
+  async updateRuntimeConfig(req: T.UpdateRuntimeConfigRequest): Promise<T.Empty> {
+    await this.d.network.configure(req.runtime_config?.network_config?.pod_cidr ?? '');
+    return {};
   }
 
   async runPodSandbox(req: T.RunPodSandboxRequest): Promise<T.RunPodSandboxResponse> {
@@ -86,7 +92,8 @@ export class RuntimeServiceImpl {
       throw err;
     }
     if (cfg.log_directory) await fs.promises.mkdir(cfg.log_directory, { recursive: true });
-    const container = await this.docker.createContainer(sandboxCreateOptions(cfg, this.d.pauseImage));
+    const networkMode = isHostNetwork(cfg) ? 'host' : await this.d.network.sandboxNetworkMode();
+    const container = await this.docker.createContainer(sandboxCreateOptions(cfg, this.d.pauseImage, networkMode));
     try {
       await container.start();
     } catch (err) {
@@ -95,8 +102,22 @@ export class RuntimeServiceImpl {
       throw err;
     }
     const m = cfg.metadata!;
-    this.d.log.info({ pod: `${m.namespace}/${m.name}`, sandbox: container.id }, 'sandbox started');
+    if (networkMode !== 'host' && networkMode !== 'bridge') await this.writeResolvConf(container.id, cfg, `${m.namespace}/${m.name}`);
+    this.d.log.info({ pod: `${m.namespace}/${m.name}`, sandbox: container.id, network: networkMode }, 'sandbox started');
     return { pod_sandbox_id: container.id };
+  }
+
+  /** See resolvConfText: the pod's containers share the sandbox's resolv.conf, so one write serves them all. */
+  private async writeResolvConf(sandboxId: string, cfg: T.PodSandboxConfig, pod: string): Promise<void> {
+    const text = resolvConfText(cfg.dns_config);
+    if (!text) return;
+    try {
+      const { ResolvConfPath } = await this.docker.getContainer(sandboxId).inspect();
+      await fs.promises.writeFile(ResolvConfPath, text);
+    } catch (err) {
+      // An engine whose files this process cannot reach (remote, rootless): the pod keeps Docker's DNS.
+      this.d.log.warn({ pod, sandbox: sandboxId, err: err instanceof Error ? err.message : String(err) }, 'could not write the pod\'s resolv.conf');
+    }
   }
 
   private async sandboxContainers(sandboxId: string): Promise<Dockerode.ContainerInfo[]> {

@@ -32,8 +32,11 @@ export function isHostNetwork(cfg: PodSandboxConfig): boolean {
   return namespaceOptions(cfg).network === 'NODE';
 }
 
-/** Docker create options for a sandbox's pause container. */
-export function sandboxCreateOptions(cfg: PodSandboxConfig, pauseImage: string): Dockerode.ContainerCreateOptions {
+/**
+ * Docker create options for a sandbox's pause container; `networkMode` is the pod network's name, or
+ * `bridge` (Docker's default) while the node has no pod CIDR. Host-network pods ignore it.
+ */
+export function sandboxCreateOptions(cfg: PodSandboxConfig, pauseImage: string, networkMode = 'bridge'): Dockerode.ContainerCreateOptions {
   const ns = namespaceOptions(cfg);
   const hostNetwork = ns.network === 'NODE';
   const sc = cfg.linux?.security_context;
@@ -49,7 +52,7 @@ export function sandboxCreateOptions(cfg: PodSandboxConfig, pauseImage: string):
   }
   const dns = cfg.dns_config;
   const hostConfig: Dockerode.HostConfig = {
-    NetworkMode: hostNetwork ? 'host' : 'bridge',
+    NetworkMode: hostNetwork ? 'host' : networkMode,
     // Shareable, so that the pod's containers can join it with `container:<sandbox>`.
     IpcMode: ns.ipc === 'NODE' ? 'host' : 'shareable',
     PidMode: ns.pid === 'NODE' ? 'host' : '',
@@ -82,6 +85,20 @@ export function sandboxCreateOptions(cfg: PodSandboxConfig, pauseImage: string):
   };
 }
 
+/**
+ * The resolv.conf a sandbox on a user-defined network (the pod network) must get. Docker points such
+ * containers at its embedded DNS (nameserver 127.0.0.11) whatever --dns says; cri-dockerd rewrites the
+ * sandbox's file with the pod's own servers, and so does Skiff, so pods see what the kubelet asked for.
+ * Undefined when there are no servers to write (Docker's file stays).
+ */
+export function resolvConfText(dns: PodSandboxConfig['dns_config']): string | undefined {
+  if (!dns?.servers.length) return undefined;
+  const lines = dns.servers.map((s) => `nameserver ${s}`);
+  if (dns.searches.length) lines.push(`search ${dns.searches.join(' ')}`);
+  if (dns.options.length) lines.push(`options ${dns.options.join(' ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** The CRI list entry of a sandbox from `docker ps` output. */
 export function sandboxFromListEntry(c: Dockerode.ContainerInfo): PodSandbox {
   const labels = c.Labels ?? {};
@@ -101,11 +118,21 @@ function modeOf(dockerMode: string | undefined, sandboxDefault: NamespaceMode): 
   return dockerMode === 'host' ? 'NODE' : sandboxDefault;
 }
 
+/**
+ * The pod IP: the address on the network the sandbox was created on (the pod network or the default
+ * bridge); Docker fills the top-level IPAddress only for the default bridge.
+ */
+function sandboxIP(c: Dockerode.ContainerInspectInfo): string {
+  const networks = c.NetworkSettings.Networks ?? {};
+  const mode = c.HostConfig.NetworkMode ?? '';
+  return networks[mode]?.IPAddress || networks['bridge']?.IPAddress || c.NetworkSettings.IPAddress || Object.values(networks).find((n) => n.IPAddress)?.IPAddress || '';
+}
+
 /** The CRI status of a sandbox from its inspected pause container. */
 export function sandboxStatusFromInspect(c: Dockerode.ContainerInspectInfo): PodSandboxStatus {
   const labels = c.Config.Labels ?? {};
   const hostNetwork = c.HostConfig.NetworkMode === 'host';
-  const ip = hostNetwork ? '' : c.NetworkSettings.Networks?.bridge?.IPAddress || c.NetworkSettings.IPAddress || '';
+  const ip = hostNetwork ? '' : sandboxIP(c);
   return {
     id: c.Id,
     metadata: decodeSandboxMeta(labels),

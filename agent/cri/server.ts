@@ -11,6 +11,7 @@ import { RuntimeServiceImpl } from './runtime-service.js';
 import { ImageServiceImpl } from './image-service.js';
 import { LogCopiers } from './log-copier.js';
 import { StreamingServer } from './streaming-server.js';
+import { PodNetwork } from './pod-network.js';
 
 export const defaultSocketPath = '/run/skiff/cri.sock';
 export const defaultPauseImage = 'skiff/pause:v1';
@@ -94,13 +95,15 @@ export async function startCriServer(opts: CriServerOptions = {}): Promise<CriSe
   const { host, port } = splitAddress(opts.streamingAddress ?? '127.0.0.1:0');
   await streaming.listen(host, port);
   const copiers = new LogCopiers(docker, log);
-  const runtime = new RuntimeServiceImpl({ docker, copiers, streaming, pauseImage: opts.pauseImage ?? defaultPauseImage, log });
+  const network = new PodNetwork(docker, log);
+  const runtime = new RuntimeServiceImpl({ docker, copiers, streaming, pauseImage: opts.pauseImage ?? defaultPauseImage, network, log });
   const images = new ImageServiceImpl(docker, log);
 
   const r = runtime;
   const runtimeHandlers: Record<string, Handler> = {
     Version: () => r.version(),
     Status: () => r.status(),
+    UpdateRuntimeConfig: (q) => r.updateRuntimeConfig(q),
     RunPodSandbox: (q) => r.runPodSandbox(q),
     StopPodSandbox: (q) => r.stopPodSandbox(q),
     RemovePodSandbox: (q) => r.removePodSandbox(q),

@@ -45,6 +45,11 @@ export interface PodSandboxConfig {
   annotations: Record<string, string>;
   linux: LinuxPodSandboxConfig | null;
 }
+/** UpdateRuntimeConfig: the kubelet hands the runtime the node's pod CIDR. */
+export interface NetworkConfig { pod_cidr: string }
+export interface RuntimeConfig { network_config: NetworkConfig | null }
+export interface UpdateRuntimeConfigRequest { runtime_config: RuntimeConfig | null }
+
 export interface RunPodSandboxRequest { config: PodSandboxConfig | null; runtime_handler: string }
 export interface RunPodSandboxResponse { pod_sandbox_id: string }
 export interface PodSandboxIdRequest { pod_sandbox_id: string }

@@ -46,6 +46,8 @@ export class FakeRuntime implements Runtime {
   onStart: (c: FakeContainer) => number | undefined = () => undefined;
   /** Exit code of an ExecSync. */
   onExec: (c: FakeContainer, cmd: string[]) => number = () => 0;
+  /** The pod CIDR from the last UpdateRuntimeConfig; sandboxes then get IPs from it (else 172.17.0.x). */
+  podCIDR: string | undefined;
   private seq = 0;
   private ipSeq = 2;
 
@@ -77,9 +79,22 @@ export class FakeRuntime implements Runtime {
     return { version: '0.1.0', runtime_name: 'docker', runtime_version: '27.0.0-fake', runtime_api_version: 'v1' };
   }
 
+  async updateRuntimeConfig(req: Req<T.UpdateRuntimeConfigRequest>): Promise<T.Empty> {
+    const cidr = req.runtime_config?.network_config?.pod_cidr ?? '';
+    this.calls.push(`UpdateRuntimeConfig ${cidr}`);
+    if (cidr) this.podCIDR = cidr;
+    return {};
+  }
+
+  /** The next sandbox IP: host .2, .3, ... of the pod CIDR's first /24 (or of 172.17.0.0/24 without one). */
+  private nextIP(): string {
+    const prefix = (this.podCIDR ?? '172.17.0.0/24').split('/')[0]!.split('.').slice(0, 3).join('.');
+    return `${prefix}.${this.ipSeq++}`;
+  }
+
   async runPodSandbox(req: Req<T.RunPodSandboxRequest>): Promise<T.RunPodSandboxResponse> {
     const id = `sb${++this.seq}`;
-    this.sandboxes.set(id, { id, config: req.config ?? {}, state: 'SANDBOX_READY', createdAtMs: this.clock.now(), ip: `172.17.0.${this.ipSeq++}` });
+    this.sandboxes.set(id, { id, config: req.config ?? {}, state: 'SANDBOX_READY', createdAtMs: this.clock.now(), ip: this.nextIP() });
     this.calls.push(`RunPodSandbox ${req.config?.metadata?.name ?? ''}`);
     return { pod_sandbox_id: id };
   }

@@ -18,7 +18,8 @@ import { readMachineInfo, type MachineInfo } from './node/machine-info.js';
 import { nodeCapacity } from './node/node-status.js';
 import { NodeRegistrar, nodeStatusUpdateFrequencyMs } from './node/node-registrar.js';
 import { NodeLease, leaseRenewIntervalMs } from './node/node-lease.js';
-import { startLogServer, type LogServer } from './logs/log-server.js';
+import { PodCidrSync } from './node/pod-cidr-sync.js';
+import { startLogServer, type LogServer, type LogServerTls } from './logs/log-server.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -41,9 +42,14 @@ export interface KubeletOptions {
   prober?: Prober;
   machine?: MachineInfo;
   /** Where the kubelet's HTTP endpoint (container logs, healthz) listens; none when unset. */
-  server?: { host: string; port: number };
+  server?: { host: string; port: number; /** HTTPS requiring a cluster client certificate; plain HTTP when absent. */ tls?: LogServerTls };
   resyncMs?: number;
   relistMs?: number;
+  /**
+   * Report the node NotReady until its spec.podCIDR has reached the runtime (UpdateRuntimeConfig): for
+   * clusters whose control plane assigns pod CIDRs (nodeipam), so no pod starts outside the node's CIDR.
+   */
+  waitForPodCIDR?: boolean;
 }
 
 export class Kubelet {
@@ -55,6 +61,7 @@ export class Kubelet {
   private timers: NodeJS.Timeout[] = [];
   private registrar: NodeRegistrar | undefined;
   private lease: NodeLease | undefined;
+  private podCidr: PodCidrSync | undefined;
   private readonly ctx: SyncContext;
   private runtimeVersion = '';
   private server: LogServer | undefined;
@@ -107,14 +114,25 @@ export class Kubelet {
         { runtime: this.opts.runtime, findPod: (ns, name) => this.pods.findByName(ns, name), logsRoot: this.ctx.logsRoot, log: this.log },
         this.opts.server.host,
         this.opts.server.port,
+        this.opts.server.tls,
       );
       this.log.info({ port: this.server.port }, 'kubelet endpoint listening');
     }
-    this.registrar = new NodeRegistrar(client, nodeName, () => ({ machine: this.machine, nodeIP: this.ctx.hostIP, containerRuntimeVersion: this.runtimeVersion, kubeletPort: this.server?.port ?? 0, nowMs: Date.now() }), this.clock, this.log);
+    const podCidr = new PodCidrSync(this.opts.runtime, this.log, () => {
+      if (this.opts.waitForPodCIDR) void this.registrar?.report(true).catch((err: unknown) => this.log.warn({ err: String(err) }, 'node status update failed'));
+    });
+    this.podCidr = podCidr;
+    const networkReady = (): boolean => !this.opts.waitForPodCIDR || podCidr.podCIDR !== undefined;
+    this.registrar = new NodeRegistrar(client, nodeName, () => ({ machine: this.machine, nodeIP: this.ctx.hostIP, containerRuntimeVersion: this.runtimeVersion, kubeletPort: this.server?.port ?? 0, nowMs: Date.now(), networkReady: networkReady() }), this.clock, this.log);
     await this.registrar.register();
+    await podCidr.observe(this.registrar.node);
+    podCidr.watch(client, nodeName);
     this.lease = new NodeLease(client, nodeName, () => this.registrar?.node, this.clock, this.log);
     await this.lease.renew().catch((err: unknown) => this.log.warn({ err: String(err) }, 'lease renewal failed'));
-    this.every(nodeStatusUpdateFrequencyMs, () => this.registrar?.report(), 'node status update failed');
+    this.every(nodeStatusUpdateFrequencyMs, async () => {
+      await this.registrar?.report();
+      await podCidr.observe(this.registrar?.node);
+    }, 'node status update failed');
     this.every(leaseRenewIntervalMs, () => this.lease?.renew(), 'lease renewal failed');
 
     // The runtime first: the PLEG's first relist tells which pods exist there before the informer delivers.
@@ -147,6 +165,7 @@ export class Kubelet {
     this.pleg.stop();
     this.pods.stop();
     await this.informer?.stop();
+    await this.podCidr?.stop();
     await this.server?.close();
   }
 

@@ -7,6 +7,8 @@ type Req<X> = T.DeepPartial<X>;
 /** CRI RuntimeService calls the kubelet makes. */
 export interface RuntimeService {
   version(req?: Req<T.VersionRequest>): Promise<T.VersionResponse>;
+  /** Hands the runtime the node's pod CIDR (Node.spec.podCIDR): new sandboxes take their IPs from it. */
+  updateRuntimeConfig(req: Req<T.UpdateRuntimeConfigRequest>): Promise<T.Empty>;
   runPodSandbox(req: Req<T.RunPodSandboxRequest>): Promise<T.RunPodSandboxResponse>;
   stopPodSandbox(req: Req<T.PodSandboxIdRequest>): Promise<T.Empty>;
   removePodSandbox(req: Req<T.PodSandboxIdRequest>): Promise<T.Empty>;

@@ -15,7 +15,7 @@ import type { Pod } from '../../api/index.js';
 import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/object.js';
 import { RestClient, watch } from '../../client/index.js';
-import { startAgent, type RunningAgent } from '../../agent/cmd/agent.js';
+import { parseAgentFlags, startAgent, type RunningAgent } from '../../agent/cmd/agent.js';
 import { startSkiffServer, type SkiffServer } from '../../test/support/skiff-server.js';
 import { formatMs, printTable, quantile } from '../support/stats.js';
 
@@ -94,11 +94,13 @@ async function main(): Promise<void> {
     server = await startSkiffServer({ startTimeoutMs: 120_000 });
     client = RestClient.fromKubeconfig(server.kubeconfigPath);
     await client.create(namespacesResource, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as KubeObject);
-    agent = await startAgent({
-      kubeconfig: server.kubeconfigPath, nodeName, nodeIP: '127.0.0.1', criSocket: undefined, dockerSocket: '/var/run/docker.sock',
-      dataDir: path.join(dir, 'agent'), podLogsDir: path.join(dir, 'logs'), clusterDNS: [], clusterDomain: 'cluster.local',
-      logLevel: 'warn', kubeletAddress: '127.0.0.1', kubeletPort: 0, proxy: undefined,
-    });
+    const flags = parseAgentFlags([
+      '--kubeconfig', server.kubeconfigPath, '--node-name', nodeName, '--node-ip', '127.0.0.1',
+      '--data-dir', path.join(dir, 'agent'), '--pod-logs-dir', path.join(dir, 'logs'),
+      '--log-level', 'warn', '--kubelet-address', '127.0.0.1', '--kubelet-port', '0', '--disable-proxy', '--pod-network', 'none',
+    ]);
+    if (flags === 'help') throw new Error('unreachable: no --help given');
+    agent = await startAgent(flags);
     const skiff = await skiffPods(client);
     const raw: number[] = [];
     for (let i = 0; i < pods; i++) raw.push(await rawPod(i));

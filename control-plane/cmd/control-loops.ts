@@ -3,17 +3,26 @@
 // (`skiff scheduler`, `skiff controller-manager`), so running them inside the server changes nothing
 // about what they see — only that one process is easier to start.
 import type { Logger } from 'pino';
-import { InformerFactory, RealClock, RestClient } from '../../client/index.js';
+import { InformerFactory, RealClock, RestClient, type ConnectionConfig } from '../../client/index.js';
+import type { CertificateAuthority } from '../../pki/index.js';
 import { resolveControllerNames, startControllers, type RunningControllers } from '../controllers/index.js';
+import { csrSigningControllerName, csrSigningEnabled, startCsrSigning } from '../controllers/certificates/index.js';
 import { Scheduler } from '../scheduler/index.js';
 
 export interface ControlLoopsOptions {
-  /** The API server's own URL (loopback). */
-  url: string;
+  /** The API server (its loopback URL) and the controllers' identity (system:kube-controller-manager's cert). */
+  controllerConnection: ConnectionConfig;
+  /** The same server with the scheduler's identity (system:kube-scheduler's cert). */
+  schedulerConnection: ConnectionConfig;
   logger: Logger;
   /** Controller names or aliases, `*` for all; empty runs none. */
   controllers: readonly string[];
   scheduler: boolean;
+  /** The cluster CA (certificate and key), for the CSR signing controller; absent on an --insecure-http server. */
+  clusterCa?: CertificateAuthority;
+  /** --cluster-cidr and --node-cidr-mask-size, for the node IPAM controller. */
+  clusterCIDR?: string;
+  nodeCidrMaskSize?: number;
 }
 
 export interface RunningControlLoops {
@@ -24,16 +33,23 @@ export interface RunningControlLoops {
 export function parseControllersFlag(value: string | undefined): string[] {
   const names = (value ?? '*').split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (names.length === 0 || (names.length === 1 && names[0] === 'none')) return [];
-  resolveControllerNames(names); // throws on an unknown name before anything starts
+  // throws on an unknown name before anything starts
+  const registered = registryNames(names);
+  if (registered.length > 0) resolveControllerNames(registered);
   return names;
+}
+
+/** The names the controller registry runs: all but csrsigning, which starts apart with the CA key. */
+function registryNames(names: readonly string[]): string[] {
+  return names.filter((n) => n !== csrSigningControllerName);
 }
 
 export async function startControlLoops(options: ControlLoopsOptions): Promise<RunningControlLoops> {
   const clock = new RealClock();
   // Upstream's controller-manager defaults (20 qps) would throttle start-up adoption; the scheduler binds
   // one request per pod, so it gets its own, larger budget (as `skiff scheduler` does).
-  const controllerClient = new RestClient({ server: options.url }, { qps: 100, burst: 200, userAgent: 'skiff-controller-manager' });
-  const schedulerClient = new RestClient({ server: options.url }, { qps: 500, burst: 1000, userAgent: 'skiff-scheduler' });
+  const controllerClient = new RestClient(options.controllerConnection, { qps: 100, burst: 200, userAgent: 'skiff-controller-manager' });
+  const schedulerClient = new RestClient(options.schedulerConnection, { qps: 500, burst: 1000, userAgent: 'skiff-scheduler' });
   const informers = new InformerFactory(controllerClient, { logger: options.logger.child({ component: 'informers' }), clock });
 
   let scheduler: Scheduler | undefined;
@@ -42,24 +58,31 @@ export async function startControlLoops(options: ControlLoopsOptions): Promise<R
     scheduler.start();
   }
   let controllers: RunningControllers | undefined;
-  if (options.controllers.length > 0) {
+  const registered = registryNames(options.controllers);
+  if (registered.length > 0) {
     controllers = await startControllers({
       client: controllerClient,
       informers,
       clock,
       logger: options.logger.child({ component: 'controllers' }),
-      enabled: options.controllers,
+      enabled: registered,
+      tuning: { clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCidrMaskSize },
     });
   } else {
     informers.start();
   }
-  const running = options.controllers.length > 0 ? resolveControllerNames(options.controllers) : [];
+  // csrsigning holds the CA key, so it is started here with it (not from the registry); no CA, no controller.
+  const csrSigning = csrSigningEnabled(options.controllers)
+    ? startCsrSigning({ client: controllerClient, informers, clock, logger: options.logger.child({ component: 'controllers' }), ca: options.clusterCa })
+    : undefined;
+  const running = [...(registered.length > 0 ? resolveControllerNames(registered) : []), ...(csrSigning ? [csrSigningControllerName] : [])];
   options.logger.info({ scheduler: options.scheduler, controllers: running }, 'control loops started');
 
   return {
     async stop(): Promise<void> {
       await scheduler?.stop();
       await controllers?.stop();
+      await csrSigning?.stop();
       await informers.stop();
       controllerClient.close();
       schedulerClient.close();

@@ -14,6 +14,7 @@ import { EventRecorder } from './event-recorder.js';
 import { PodGCController } from './podgc-controller.js';
 import { GarbageCollector } from './gc/garbage-collector.js';
 import { NamespaceController } from './namespace-controller.js';
+import { NodeIpamController } from './nodeipam/index.js';
 import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 
 export type { Controller, ControllerContext } from './controller-context.js';
@@ -30,6 +31,10 @@ export interface ControllerTuning {
   podGCPeriodMs?: number;
   /** Pod GC: finished pods kept before the oldest go (default 12 500). */
   terminatedPodGCThreshold?: number;
+  /** Node IPAM: the pod network cut into node CIDRs (--cluster-cidr, default 10.244.0.0/16). */
+  clusterCIDR?: string;
+  /** Node IPAM: prefix length of each node's CIDR (--node-cidr-mask-size, default 24). */
+  nodeCIDRMaskSize?: number;
 }
 
 /** Builds one controller from the shared context. */
@@ -60,6 +65,8 @@ const registry: Record<string, { make: ControllerFactory; workers: number }> = {
     workers: 1,
   },
   daemonset: { make: (ctx) => new DaemonSetController(ctx), workers: 2 },
+  // One worker, always: allocation decisions must be serial (see node-ipam-controller.ts).
+  nodeipam: { make: (ctx, t) => new NodeIpamController(ctx, { clusterCIDR: t.clusterCIDR, nodeCIDRMaskSize: t.nodeCIDRMaskSize }), workers: 1 },
   job: { make: (ctx, t) => new JobController(ctx, { ...(t.jobBackoffBaseMs !== undefined ? { backoffBaseMs: t.jobBackoffBaseMs } : {}) }), workers: 5 },
 };
 
@@ -82,6 +89,8 @@ const aliases: Record<string, string> = {
   'pod-gc': 'podgc',
   ds: 'daemonset',
   daemonsets: 'daemonset',
+  ipam: 'nodeipam',
+  'node-ipam': 'nodeipam',
 };
 
 /** What `skiff server` (in-process) and `skiff controller-manager` hand to startControllers. */

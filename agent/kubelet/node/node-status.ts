@@ -16,7 +16,16 @@ export interface NodeStatusInput {
   /** Port of the kubelet's own HTTP endpoint (0 when none). */
   kubeletPort: number;
   nowMs: number;
+  /**
+   * False while the pod network is not set up (the kubelet waits for its Node's pod CIDR to reach the
+   * runtime): the node then reports Ready=False, as upstream's does while its network plugin is not ready,
+   * so nothing is scheduled onto it to get an address outside the node's CIDR. Default true.
+   */
+  networkReady?: boolean;
 }
+
+/** Upstream's Ready=False message while the runtime's network is not ready. */
+export const networkNotReadyMessage = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:waiting for the node's spec.podCIDR";
 
 /** Capacity of the node (allocatable is the same: Skiff reserves nothing). */
 export function nodeCapacity(m: MachineInfo): Record<string, string> {
@@ -53,7 +62,9 @@ export function nodeStatus(input: NodeStatusInput, current: Node | undefined): N
       cond(old, 'MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', now),
       cond(old, 'DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', now),
       cond(old, 'PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', now),
-      cond(old, 'Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now),
+      input.networkReady === false
+        ? cond(old, 'Ready', 'False', 'KubeletNotReady', networkNotReadyMessage, now)
+        : cond(old, 'Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now),
     ],
     addresses: [
       { type: 'InternalIP', address: input.nodeIP },

@@ -21,6 +21,23 @@ export const filterChains = {
 /** Every Skiff chain starts with this, which is how stale chains from an earlier run are recognised. */
 export const ownedChainPrefix = 'SKIFF-';
 
+/**
+ * The pod network's chains (agent/network, which names them from here): SKIFF-FORWARD (filter, jumped to
+ * from FORWARD) and SKIFF-POD-NAT (nat, from POSTROUTING). They share the proxy's tables and prefix.
+ */
+export const podNetworkChains = { forward: 'SKIFF-FORWARD', podNat: 'SKIFF-POD-NAT' } as const;
+
+/**
+ * SKIFF- chains other Skiff components own, which the proxy must never take for its own stale chains:
+ * deleting one fails the whole table's commit (it is referenced) and, before that, flushes it.
+ */
+const otherComponentsChains: ReadonlySet<string> = new Set(Object.values(podNetworkChains));
+
+/** Whether a chain is the proxy's (current or from an earlier version), so it may be deleted when not rendered. */
+export function isProxyChain(name: string): boolean {
+  return name.startsWith(ownedChainPrefix) && !otherComponentsChains.has(name);
+}
+
 const svcPrefix = 'SKIFF-SVC-';
 const sepPrefix = 'SKIFF-SEP-';
 

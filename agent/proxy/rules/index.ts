@@ -5,9 +5,9 @@ import { renderRules, type RenderOptions, type RenderedRules } from './render.js
 import { servicePorts } from './service-ports.js';
 
 /** Chain-name constants and the stable chain hashes (sha256 → base32, 16 characters, as kube-proxy). */
-export { natChains, filterChains, ownedChainPrefix, serviceChain, endpointChain, chainHash, base32 } from './chain-names.js';
+export { natChains, filterChains, ownedChainPrefix, isProxyChain, podNetworkChains, serviceChain, endpointChain, chainHash, base32 } from './chain-names.js';
 /** API objects → one entry per proxied service port with its ready endpoints. */
-export { servicePorts, serviceNameLabel, defaultAffinityTimeoutSeconds, type ServicePortInfo, type RuleProtocol } from './service-ports.js';
+export { servicePorts, ServicePortsCache, serviceNameLabel, defaultAffinityTimeoutSeconds, type ServicePortInfo, type RuleProtocol } from './service-ports.js';
 /** Service ports → the chains Skiff owns in the nat and filter tables. */
 export { renderRules, RenderCache, masqueradeMark, type RenderOptions, type RenderedRules, type Chain } from './render.js';
 /** Rendered chains → an `iptables-restore --noflush` payload (full, or partial against the last apply). */
