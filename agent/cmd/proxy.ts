@@ -3,11 +3,12 @@
 import os from 'node:os';
 import pino, { type Logger } from 'pino';
 import { loadKubeconfig, RestClient } from '../../client/index.js';
-import { ProxyServer, RealIptablesRunner, RealNodeNetwork } from '../proxy/index.js';
+import { ProxyServer, RealIptablesRunner, RealNftRunner, RealNodeNetwork, type ProxyMode } from '../proxy/index.js';
 import { readFlags, runUntilSignal } from './command-line.js';
 
 const usage = `usage: skiff proxy --kubeconfig FILE [--node-name NAME] [--cluster-cidr CIDR] [--service-cidr CIDR]
-                   [--netns NAME] [--min-sync-period-ms N] [--iptables iptables|iptables-nft|iptables-legacy] [--log-level LEVEL]
+                   [--netns NAME] [--min-sync-period-ms N] [--proxy-mode iptables|nftables]
+                   [--iptables iptables|iptables-nft|iptables-legacy] [--log-level LEVEL]
 
   --kubeconfig FILE        credentials and server of the API server
   --node-name NAME         this node's Node (its addresses serve node ports; default: hostname)
@@ -15,7 +16,9 @@ const usage = `usage: skiff proxy --kubeconfig FILE [--node-name NAME] [--cluste
   --service-cidr CIDR      service network (default 10.96.0.0/12); routed locally on the node
   --netns NAME             write rules inside /var/run/netns/NAME instead of this namespace (one node per netns)
   --min-sync-period-ms N   syncs start at least this far apart (default 1000)
-  --iptables FLAVOUR       iptables tools to use (default iptables, nf_tables backend on Debian bookworm)
+  --proxy-mode MODE        iptables (default: one iptables-restore per sync) or nftables (Skiff's own
+                           'table ip skiff', one nft transaction per sync; needs nft >= 1.0)
+  --iptables FLAVOUR       iptables tools to use in iptables mode (default iptables)
   --log-level LEVEL        pino level (default info)
 
 Sets net.ipv4.conf.all.route_localnet=1 (node ports on 127.0.0.1) and a local route for the service CIDR.`;
@@ -27,6 +30,7 @@ export interface ProxyFlags {
   serviceCIDR: string;
   netns: string | undefined;
   minSyncIntervalMs: number;
+  mode: ProxyMode;
   iptables: 'iptables' | 'iptables-nft' | 'iptables-legacy';
   logLevel: string;
 }
@@ -35,8 +39,8 @@ const cidr = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
 /** Parses the flags; throws with a message fit for the user on a bad one. */
 export function parseFlags(argv: string[]): ProxyFlags | 'help' {
-  const flags: Partial<ProxyFlags> & Pick<ProxyFlags, 'serviceCIDR' | 'minSyncIntervalMs' | 'iptables' | 'logLevel' | 'nodeName'> = {
-    serviceCIDR: '10.96.0.0/12', minSyncIntervalMs: 1000, iptables: 'iptables', logLevel: 'info', nodeName: os.hostname(),
+  const flags: Partial<ProxyFlags> & Pick<ProxyFlags, 'serviceCIDR' | 'minSyncIntervalMs' | 'mode' | 'iptables' | 'logLevel' | 'nodeName'> = {
+    serviceCIDR: '10.96.0.0/12', minSyncIntervalMs: 1000, mode: 'iptables', iptables: 'iptables', logLevel: 'info', nodeName: os.hostname(),
   };
   const help = readFlags(argv, (name, value) => {
     switch (name) {
@@ -53,6 +57,7 @@ export function parseFlags(argv: string[]): ProxyFlags | 'help' {
         break;
       }
       case '--iptables': flags.iptables = iptablesFlavour(value()); break;
+      case '--proxy-mode': flags.mode = proxyMode(value()); break;
       default: throw new Error(`unknown flag ${name}\n\n${usage}`);
     }
   });
@@ -67,20 +72,28 @@ export function iptablesFlavour(v: string): ProxyFlags['iptables'] {
   return v;
 }
 
+/** Validates a --proxy-mode value. */
+export function proxyMode(v: string): ProxyMode {
+  if (v !== 'iptables' && v !== 'nftables') throw new Error('--proxy-mode must be iptables or nftables');
+  return v;
+}
+
 function checkCidr(flag: string, v: string): string {
   if (!cidr.test(v)) throw new Error(`${flag} must be an IPv4 CIDR like 10.244.0.0/16`);
   return v;
 }
 
-/** What a proxy needs besides its API client: the node it serves and its networks. */
-export type ProxySettings = Omit<ProxyFlags, 'kubeconfig' | 'logLevel'>;
+/** What a proxy needs besides its API client: the node it serves, its networks and its mode (default iptables). */
+export type ProxySettings = Omit<ProxyFlags, 'kubeconfig' | 'logLevel' | 'mode'> & { mode?: ProxyMode };
 
 /** Starts the proxy for one node (used by `skiff proxy` and, in-process, by `skiff agent`). */
 export async function startProxyServer(client: RestClient, settings: ProxySettings, logger: Logger): Promise<ProxyServer> {
   const target = settings.netns ? { netnsPath: `/var/run/netns/${settings.netns}` } : {};
   const server = new ProxyServer({
     client,
+    mode: settings.mode ?? 'iptables',
     runner: new RealIptablesRunner({ ...target, command: settings.iptables }),
+    nftRunner: new RealNftRunner(target),
     nodeNetwork: new RealNodeNetwork(target),
     logger,
     nodeName: settings.nodeName,

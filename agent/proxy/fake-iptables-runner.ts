@@ -1,5 +1,5 @@
 // A test double for IptablesRunner that understands the subset of iptables-restore syntax Skiff writes
-// (`*table`, `:CHAIN`, `-A`, `-I CHAIN 1`, `-X`, `COMMIT`) and keeps the result, so tests can check the
+// (`*table`, `:CHAIN`, `-A`, `-I CHAIN 1`, `-D`, `-X`, `COMMIT`) and keeps the result, so tests can check the
 // end state of a sequence of syncs, not only the payload text.
 import { jumpRulesPayload, type Table } from './rules/index.js';
 import type { IptablesRunner, RestoreOptions } from './iptables-runner.js';
@@ -69,6 +69,11 @@ export class FakeIptablesRunner implements IptablesRunner {
     const rules = table.get(chain);
     if (!rules) throw new Error(`fake iptables: no chain ${chain}: ${line}`);
     if (op === '-A') rules.push(line);
+    else if (op === '-D') {
+      const i = rules.indexOf(`-A ${chain} ${rest.join(' ')}`);
+      if (i < 0) throw new Error(`fake iptables: no such rule: ${line}`);
+      rules.splice(i, 1);
+    }
     else if (op === '-I') rules.unshift(`-A ${chain} ${rest.slice(1).join(' ')}`);
     else if (op === '-X') {
       if (rules.length > 0) throw new Error(`fake iptables: chain ${chain} not empty`);

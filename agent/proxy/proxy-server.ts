@@ -8,13 +8,24 @@ import { findResource, type ResourceInfo } from '../../api/resources.js';
 import type { EndpointSlice, Node, Service } from '../../api/types/index.js';
 import { InformerFactory, type Informer, type RestClient } from '../../client/index.js';
 import { RealIptablesRunner, type IptablesRunner } from './iptables-runner.js';
+import { NftablesProxier } from './nftables/proxier.js';
+import { RealNftRunner, type NftRunner } from './nftables/nft-runner.js';
 import { RealNodeNetwork, type NodeNetwork } from './node-network.js';
-import { IptablesProxier, type ProxierOptions } from './proxier.js';
+import type { CommonProxierOptions, Proxier } from './proxier-base.js';
+import { IptablesProxier } from './proxier.js';
+import { removeIptablesRules, removeNftablesTable } from './leftovers.js';
 
-export interface ProxyServerOptions extends Omit<ProxierOptions, 'runner' | 'nodeNetwork'> {
+/** How service traffic is programmed: iptables-restore payloads, or Skiff's own nftables table. */
+export type ProxyMode = 'iptables' | 'nftables';
+
+export interface ProxyServerOptions extends Omit<CommonProxierOptions, 'nodeNetwork'> {
   client: RestClient;
-  /** Default: the real iptables in this network namespace. */
+  /** Default 'iptables'. */
+  mode?: ProxyMode;
+  /** iptables mode. Default: the real iptables in this network namespace. */
   runner?: IptablesRunner;
+  /** nftables mode. Default: the real nft in this network namespace. */
+  nftRunner?: NftRunner;
   /** Default: the real `ip route` / sysctl in this network namespace. */
   nodeNetwork?: NodeNetwork;
   /** How long to wait for the first list of every informer. Default 60 s. */
@@ -28,18 +39,24 @@ function resource(group: string, version: string, plural: string): ResourceInfo 
 }
 
 export class ProxyServer {
-  readonly proxier: IptablesProxier;
+  readonly proxier: Proxier;
+  /** Removes the other mode's leftovers at start. */
+  private readonly removeLeftovers: () => Promise<boolean>;
   private readonly factory: InformerFactory;
   private readonly log: Logger;
 
   constructor(private readonly options: ProxyServerOptions) {
     this.log = options.logger ?? pino({ name: 'proxy' });
-    this.proxier = new IptablesProxier({
-      ...options,
-      logger: this.log,
-      runner: options.runner ?? new RealIptablesRunner(),
-      nodeNetwork: options.nodeNetwork ?? new RealNodeNetwork(),
-    });
+    const common = { ...options, logger: this.log, nodeNetwork: options.nodeNetwork ?? new RealNodeNetwork() };
+    const iptables = options.runner ?? new RealIptablesRunner();
+    const nft = options.nftRunner ?? new RealNftRunner();
+    if (options.mode === 'nftables') {
+      this.proxier = new NftablesProxier({ ...common, runner: nft });
+      this.removeLeftovers = () => removeIptablesRules(iptables);
+    } else {
+      this.proxier = new IptablesProxier({ ...common, runner: iptables });
+      this.removeLeftovers = () => removeNftablesTable(nft);
+    }
     this.factory = new InformerFactory(options.client, { clock: options.clock, logger: this.log });
   }
 
@@ -57,8 +74,12 @@ export class ProxyServer {
     if (!(await this.factory.waitForSync(this.options.syncTimeoutMs ?? 60_000))) {
       throw new Error('timed out waiting for the Service, EndpointSlice and Node informers to sync');
     }
+    // Best effort: a node without the other mode's tools (no nft, no iptables) has nothing of it to remove.
+    await this.removeLeftovers()
+      .then((removed) => removed && this.log.info('removed the other proxy mode\'s rules'))
+      .catch((err: unknown) => this.log.warn({ err }, 'could not check for the other proxy mode\'s rules'));
     await p.start();
-    this.log.info({ node: this.options.nodeName }, 'service proxy started');
+    this.log.info({ node: this.options.nodeName, mode: this.options.mode ?? 'iptables' }, 'service proxy started');
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@
 // payload change: declaring `:CHAIN - [0:0]` creates or flushes it, so a chain's rules are replaced in the
 // same transaction that writes the new ones (no window where a service has no rule), and everything not
 // Skiff's (Docker's rules, the host's firewall) is left alone.
-import { ownedChainPrefix } from './chain-names.js';
+import { isProxyChain } from './chain-names.js';
 import type { Chain, RenderedRules } from './render.js';
 
 export type Table = 'nat' | 'filter';
@@ -36,7 +36,7 @@ export function renderPayload(rules: RenderedRules, options: PayloadOptions): st
     const existing = options.existing[table];
     const changed = wanted.filter((c) => !previous || !existing.has(c.name) || !sameRules(previous.get(c.name), c.rules));
     const wantedNames = new Set(wanted.map((c) => c.name));
-    const stale = [...existing].filter((n) => n.startsWith(ownedChainPrefix) && !wantedNames.has(n)).sort();
+    const stale = [...existing].filter((n) => isProxyChain(n) && !wantedNames.has(n)).sort();
     lines.push(`*${table}`);
     for (const c of changed) lines.push(`:${c.name} - [0:0]`);
     // A stale chain is declared (flushed) first, so nothing of ours references it when it is deleted.

@@ -30,33 +30,53 @@ export const defaultAffinityTimeoutSeconds = 10800;
 
 const isIPv4 = (ip: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
 
+/**
+ * Remembers each Service's ports between calls, keyed by the Service object and its EndpointSlice objects:
+ * informers hand over the same objects until they change, so a sync of 10,000 services where one slice
+ * changed derives one service's ports again and returns the very same ServicePortInfo objects for the
+ * rest (which the renderers' caches then recognise by identity). Output is identical without it.
+ */
+export class ServicePortsCache {
+  private entries = new WeakMap<Service, { slices: readonly EndpointSlice[]; ports: ServicePortInfo[] }>();
+
+  get(svc: Service, slices: readonly EndpointSlice[], derive: () => ServicePortInfo[]): ServicePortInfo[] {
+    const hit = this.entries.get(svc);
+    if (hit && hit.slices.length === slices.length && hit.slices.every((s, i) => s === slices[i])) return hit.ports;
+    const ports = derive();
+    this.entries.set(svc, { slices: [...slices], ports });
+    return ports;
+  }
+}
+
 /** Every proxied service port, sorted by name then protocol. Headless and ExternalName services have none. */
-export function servicePorts(services: readonly Service[], slices: readonly EndpointSlice[]): ServicePortInfo[] {
+export function servicePorts(services: readonly Service[], slices: readonly EndpointSlice[], cache?: ServicePortsCache): ServicePortInfo[] {
   const slicesByService = groupSlices(slices);
   const out: ServicePortInfo[] = [];
   for (const svc of services) {
-    const spec = svc.spec;
-    const clusterIP = spec?.clusterIP;
-    if (!spec || !clusterIP || clusterIP === 'None' || !isIPv4(clusterIP) || spec.type === 'ExternalName') continue;
-    const ns = svc.metadata.namespace ?? 'default';
-    const name = svc.metadata.name ?? '';
-    const ownSlices = slicesByService.get(`${ns}/${name}`) ?? [];
-    for (const port of spec.ports ?? []) {
-      out.push({
-        name: servicePortName(ns, name, port.name ?? ''),
-        protocol: ruleProtocol(port.protocol),
-        clusterIP,
-        port: port.port,
-        nodePort: hasNodePorts(spec.type) ? port.nodePort ?? 0 : 0,
-        externalIPs: externalIPs(svc),
-        affinityTimeoutSeconds: spec.sessionAffinity === 'ClientIP'
-          ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? defaultAffinityTimeoutSeconds
-          : undefined,
-        endpoints: readyEndpoints(ownSlices, port),
-      });
-    }
+    const ownSlices = slicesByService.get(`${svc.metadata.namespace ?? 'default'}/${svc.metadata.name ?? ''}`) ?? [];
+    out.push(...(cache ? cache.get(svc, ownSlices, () => portsOf(svc, ownSlices)) : portsOf(svc, ownSlices)));
   }
   return out.sort((a, b) => compare(a.name, b.name) || compare(a.protocol, b.protocol));
+}
+
+function portsOf(svc: Service, ownSlices: readonly EndpointSlice[]): ServicePortInfo[] {
+  const spec = svc.spec;
+  const clusterIP = spec?.clusterIP;
+  if (!spec || !clusterIP || clusterIP === 'None' || !isIPv4(clusterIP) || spec.type === 'ExternalName') return [];
+  const ns = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name ?? '';
+  return (spec.ports ?? []).map((port) => ({
+    name: servicePortName(ns, name, port.name ?? ''),
+    protocol: ruleProtocol(port.protocol),
+    clusterIP,
+    port: port.port,
+    nodePort: hasNodePorts(spec.type) ? port.nodePort ?? 0 : 0,
+    externalIPs: externalIPs(svc),
+    affinityTimeoutSeconds: spec.sessionAffinity === 'ClientIP'
+      ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? defaultAffinityTimeoutSeconds
+      : undefined,
+    endpoints: readyEndpoints(ownSlices, port),
+  }));
 }
 
 function hasNodePorts(type: string | undefined): boolean {
