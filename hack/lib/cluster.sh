@@ -7,6 +7,7 @@ SKIFF_AGENT_DIR="$SKIFF_STATE_DIR/agent"
 SKIFF_KUBECONFIG="$SKIFF_SERVER_DIR/admin.kubeconfig"
 SKIFF_API_PORT="${SKIFF_API_PORT:-6443}"
 SKIFF_SERVICE_CIDR="${SKIFF_SERVICE_CIDR:-10.96.0.0/12}"
+SKIFF_CLUSTER_CIDR="${SKIFF_CLUSTER_CIDR:-10.244.0.0/16}"
 SKIFF_NODE_NAME="${SKIFF_NODE_NAME:-$(hostname | tr 'A-Z' 'a-z')}"
 SKIFF_DEMO_NODE_PORT=30080
 
@@ -38,7 +39,8 @@ start_control_plane() {
   step "Starting the control plane on 127.0.0.1:$SKIFF_API_PORT (log: $SKIFF_LOG_DIR/server.log)"
   mkdir -p "$SKIFF_SERVER_DIR"
   start_daemon server "$SKIFF_LOG_DIR/server.log" \
-    node "$ROOT/dist/skiff.js" server --data-dir "$SKIFF_SERVER_DIR" --port "$SKIFF_API_PORT" --service-cidr "$SKIFF_SERVICE_CIDR"
+    node "$ROOT/dist/skiff.js" server --data-dir "$SKIFF_SERVER_DIR" --port "$SKIFF_API_PORT" --service-cidr "$SKIFF_SERVICE_CIDR" \
+      --cluster-cidr "$SKIFF_CLUSTER_CIDR"
 }
 
 wait_for_api() {
@@ -52,18 +54,14 @@ wait_for_api() {
   fail "the API server did not become ready in 60s (log: $SKIFF_LOG_DIR/server.log)"
 }
 
-# Pods get addresses on Docker's default bridge; that subnet is the pod network the proxy must know.
-docker_bridge_cidr() {
-  docker network inspect bridge --format '{{range .IPAM.Config}}{{.Subnet}}{{end}}' 2>/dev/null | head -1
-}
-
 start_agent() {
   step "Starting the node agent as node \"$SKIFF_NODE_NAME\" (log: $SKIFF_LOG_DIR/agent.log)"
   mkdir -p "$SKIFF_AGENT_DIR"
-  local cluster_cidr; cluster_cidr=$(docker_bridge_cidr)
+  # The server gives the node a /24 of the cluster CIDR; the agent puts its pods on a Docker bridge
+  # network with that subnet (skiff-pods-<cidr>) and tells the proxy the same cluster CIDR.
   start_daemon agent "$SKIFF_LOG_DIR/agent.log" \
     node "$ROOT/dist/skiff.js" agent --kubeconfig "$SKIFF_KUBECONFIG" --node-name "$SKIFF_NODE_NAME" \
-      --data-dir "$SKIFF_AGENT_DIR" --service-cidr "$SKIFF_SERVICE_CIDR" ${cluster_cidr:+--cluster-cidr "$cluster_cidr"}
+      --data-dir "$SKIFF_AGENT_DIR" --service-cidr "$SKIFF_SERVICE_CIDR" --cluster-cidr "$SKIFF_CLUSTER_CIDR"
 }
 
 wait_for_node_ready() {
@@ -110,7 +108,14 @@ remove_node_state() {
     docker rm -f $ids >/dev/null
   fi
   remove_proxy_rules
+  # The nftables proxy mode keeps all of its rules in one table.
+  nft delete table ip skiff 2>/dev/null || true
   ip route del local "$SKIFF_SERVICE_CIDR" dev lo table local 2>/dev/null || true
+  # The pod networks the CRI made for the node's pod CIDR (empty once the containers are gone).
+  local net
+  for net in $(docker network ls --format '{{.Name}}' 2>/dev/null | grep '^skiff-pods-' || true); do
+    docker network rm "$net" >/dev/null 2>&1 || true
+  done
 }
 
 remove_proxy_rules() {
