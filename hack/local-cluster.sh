@@ -19,6 +19,7 @@
 #   SKIFF_LC_JOIN                token (bootstrap token over HTTPS), kubeconfig (the admin kubeconfig,
 #                                for servers without tokens yet), or auto (default: token when
 #                                `skiff token create` exists)
+#   SKIFF_LC_PROXY_MODE          the agents' service proxy: iptables (default) or nftables
 #   SKIFF_LC_SKIP_BUILD=1        do not run the TypeScript build (hack/test.sh has built already)
 #   SKIFF_LC_SKIP_PREPARE=1      do not check the machine (packages, host engine, images, kubectl)
 #   SKIFF_LC_ENTRY=FILE          run this build of skiff.js instead of dist/skiff.js (implies SKIP_BUILD)
@@ -212,7 +213,8 @@ join_node() {
     --pod-logs-dir "$state/pod-logs" --docker-socket "$(node_docker_sock "$i")"
     --netns "$(node_netns "$i")" --log "$LC_LOGS/node$i-agent.log" --pidfile "$run/agent.pid"
     --skiff "$SKIFF_NODE_BIN $SKIFF_ENTRY")
-  local extra=(-- --kubelet-port 10250 --cluster-cidr "$LC_CLUSTER_CIDR" --service-cidr "$LC_SERVICE_CIDR")
+  local extra=(-- --kubelet-port 10250 --cluster-cidr "$LC_CLUSTER_CIDR" --service-cidr "$LC_SERVICE_CIDR"
+    --proxy-mode "${SKIFF_LC_PROXY_MODE:-iptables}")
   if lc_pid_alive "$run/agent.pid"; then info "node$i: agent running (pid $(cat "$run/agent.pid"))"; return 0; fi
   step "node$i: joining ($mode)"
   if [ "$mode" = token ] && [ ! -f "$state/agent/kubelet.kubeconfig" ]; then

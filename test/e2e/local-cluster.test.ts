@@ -60,13 +60,14 @@ function run(argv: readonly string[], options: { input?: string; timeoutMs?: num
   });
 }
 
-async function localCluster(args: readonly string[], timeoutMs: number): Promise<string> {
+async function localCluster(args: readonly string[], timeoutMs: number, proxyMode: 'iptables' | 'nftables' = 'iptables'): Promise<string> {
   const r = await run([script, ...args], {
     timeoutMs,
     env: {
       // hack/test.sh has prepared the machine and built dist/ already.
       SKIFF_LC_SKIP_BUILD: existsSync(join(root, 'dist', 'skiff.js')) ? '1' : '0',
       SKIFF_LC_TOLERATION_SECONDS: '10',
+      SKIFF_LC_PROXY_MODE: proxyMode,
     },
   });
   if (r.code !== 0) throw new Error(`local-cluster.sh ${args.join(' ')} exited ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
@@ -122,7 +123,8 @@ interface PodRow {
   terminating: boolean;
 }
 
-describe('hack/local-cluster.sh: three nodes on one machine', () => {
+// Both proxy modes serve the same cluster traffic; each gets its own cluster, one after the other.
+describe.each(['iptables', 'nftables'] as const)('hack/local-cluster.sh: three nodes on one machine, proxy mode %s', (proxyMode) => {
   let kubectl: Kubectl | undefined;
   let clusterIP = '';
   let nodePort = 0;
@@ -142,8 +144,8 @@ describe('hack/local-cluster.sh: three nodes on one machine', () => {
   const podNode = async (): Promise<Map<string, string>> => new Map((await pods()).map((p) => [p.name, p.node]));
 
   beforeAll(async () => {
-    await localCluster(['down'], 180_000);
-    await localCluster(['up', '3'], 600_000);
+    await localCluster(['down'], 180_000, proxyMode);
+    await localCluster(['up', '3'], 600_000, proxyMode);
     kubectl = kubectlFor(kubeconfigPath);
   }, 900_000);
 
@@ -176,7 +178,7 @@ describe('hack/local-cluster.sh: three nodes on one machine', () => {
   it('leaves a running cluster alone when up runs again', async () => {
     const pidFiles = ['/run/skiff-lc/server.pid', ...nodes.flatMap((n) => [`/run/skiff-lc/${n}/agent.pid`, `/run/skiff-lc/${n}/docker.pid`])];
     const before = pidFiles.map((f) => readFileSync(f, 'utf8').trim());
-    await localCluster(['up', '3'], 300_000);
+    await localCluster(['up', '3'], 300_000, proxyMode);
     expect(pidFiles.map((f) => readFileSync(f, 'utf8').trim())).toEqual(before);
     for (const pid of before) expect(existsSync(`/proc/${pid}`), `process ${pid}`).toBe(true);
     const names = (await run(['ip', 'netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('skiff-lc-'));
@@ -248,7 +250,7 @@ describe('hack/local-cluster.sh: three nodes on one machine', () => {
   it("marks a node whose agent and engine stopped NotReady and recreates its pods on the others", async () => {
     const lost = (await pods()).filter((p) => p.node === 'node3' && !p.terminating).map((p) => p.name);
     expect(lost.length).toBeGreaterThan(0);
-    await localCluster(['stop-node', '3'], 120_000);
+    await localCluster(['stop-node', '3'], 120_000, proxyMode);
     // Upstream's grace period (40 s) without heartbeats, then Ready=Unknown.
     await eventually('node3 NotReady', async () => {
       const ready = await kubectl!.ok(['get', 'node', 'node3', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
@@ -272,7 +274,7 @@ describe('hack/local-cluster.sh: three nodes on one machine', () => {
     const pids = pidFiles.filter((f) => existsSync(f)).map((f) => Number(readFileSync(f, 'utf8').trim()));
     expect(pids.length).toBeGreaterThanOrEqual(5); // server, 3 agents minus node3's, 3 engines minus node3's
 
-    await localCluster(['down'], 180_000);
+    await localCluster(['down'], 180_000, proxyMode);
 
     for (const pid of pids) expect(existsSync(`/proc/${pid}`), `process ${pid} still running`).toBe(false);
     expect((await run(['ip', 'netns', 'list'])).stdout).not.toMatch(/skiff-lc-/);
