@@ -2,11 +2,15 @@
 // uid, before validation — the plugins and registry hooks upstream enables by default that Skiff has:
 //  - DefaultTolerationSeconds: pods tolerate the not-ready and unreachable NoExecute taints for a
 //    bounded time (300 s unless configured), so the taint manager evicts them after that;
-//  - the Job registry's selector generation (batch.kubernetes.io/controller-uid=<uid>).
+//  - the Job registry's selector generation (batch.kubernetes.io/controller-uid=<uid>);
+//  - NodeRestriction's checks of what a node writes to its own Node (node-restriction.ts), on create
+//    and, through admitUpdate, on every update or patch of the main resource and its status.
 import { generateJobSelector } from '../../api/index.js';
 import type { KubeObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import { isRecord } from './body.js';
+import { admitNodeRestriction } from './node-restriction.js';
+import type { UserInfo } from './security.js';
 
 /** Settings of the admission step; see ApiServerOptions. */
 export interface AdmissionSettings {
@@ -43,7 +47,14 @@ export function addDefaultTolerations(pod: KubeObject, settings: AdmissionSettin
   if (added.length > 0) spec.tolerations = [...tolerations, ...added];
 }
 
-export function admitCreate(r: ResourceInfo, obj: KubeObject, settings: AdmissionSettings): void {
+/** `requester` is the request's user; absent for the server's own writes, which admission lets through. */
+export function admitCreate(r: ResourceInfo, obj: KubeObject, settings: AdmissionSettings, requester?: UserInfo): void {
   if (r.group === '' && r.plural === 'pods') addDefaultTolerations(obj, settings);
   if (r.group === 'batch' && r.plural === 'jobs') generateJobSelector(obj);
+  admitNodeRestriction(r, requester, obj);
+}
+
+/** Admission of an update: `next` is the object about to be stored, `current` the stored one. */
+export function admitUpdate(r: ResourceInfo, next: KubeObject, current: KubeObject, requester?: UserInfo): void {
+  admitNodeRestriction(r, requester, next, current);
 }

@@ -42,7 +42,7 @@ export function admitNew(
   prepareForCreateByKind(r, obj, options.requester);
   applyDefaults(r, obj);
   prepareForCreate(obj, tracksGeneration(r));
-  admitCreate(r, obj, settings);
+  admitCreate(r, obj, settings, options.requester);
   const name = obj.metadata.name ?? '';
   const errors = validate(r, obj);
   errors.push(...serverCreateErrors(r, obj));

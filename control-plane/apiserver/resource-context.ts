@@ -26,8 +26,9 @@ export interface WriteOptions {
   /** Collected `Warning` header texts. */
   warnings: string[];
   /**
-   * The authenticated user making the request, for strategies that record it (a CSR's spec.username);
-   * absent for the server's own writes.
+   * The authenticated user making the request, for strategies that record it (a CSR's spec.username)
+   * and admission that depends on it (NodeRestriction, on creates, updates and patches); absent for
+   * the server's own writes.
    */
   requester?: RequestUser;
 }

@@ -4,6 +4,7 @@
 import { BadRequestError, ConflictError, InvalidError, NotFoundError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { ResourceInfo } from '../../api/resources.js';
+import { admitUpdate } from './admission.js';
 import { applyDefaults, validate } from './api-seams.js';
 import { createObject } from './create.js';
 import { fromStorageShape, toStorageShape } from './event-conversion.js';
@@ -84,6 +85,9 @@ export async function guaranteedUpdate(
     next.metadata.name = name;
     checkNamespace(r, next, namespace);
     prepareForUpdate(next, current, tracksGeneration(r));
+    // On the merged object: a status write cannot change taints or labels, so it never trips the
+    // node checks, whatever stale spec its body carried.
+    admitUpdate(r, next, current, options.requester);
     applyDefaults(r, next);
     const errors = mode === 'binding' ? [] : validate(r, next, current);
     if (errors.length > 0) throw new InvalidError({ ...subjectOf(r, name), kind: r.kind }, errors);
