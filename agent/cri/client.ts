@@ -47,6 +47,7 @@ export class CriClient {
   version(req: Req<T.VersionRequest> = {}): Promise<T.VersionResponse> { return this.rt('Version', req); }
   status(req: Req<T.StatusRequest> = {}): Promise<T.StatusResponse> { return this.rt('Status', req); }
   updateRuntimeConfig(req: Req<T.UpdateRuntimeConfigRequest>): Promise<T.Empty> { return this.rt('UpdateRuntimeConfig', req); }
+  runtimeConfig(req: Req<T.Empty> = {}): Promise<T.RuntimeConfigResponse> { return this.rt('RuntimeConfig', req); }
   runPodSandbox(req: Req<T.RunPodSandboxRequest>): Promise<T.RunPodSandboxResponse> { return this.rt('RunPodSandbox', req); }
   stopPodSandbox(req: Req<T.PodSandboxIdRequest>): Promise<T.Empty> { return this.rt('StopPodSandbox', req); }
   removePodSandbox(req: Req<T.PodSandboxIdRequest>): Promise<T.Empty> { return this.rt('RemovePodSandbox', req); }

@@ -75,6 +75,15 @@ export class RuntimeServiceImpl {
     return { status: { conditions: [runtime, network] }, info: {} };
   }
 
+  /**
+   * The engine's cgroup driver, which a kubelet that takes its driver from the CRI (upstream's
+   * KubeletCgroupDriverFromCRI) must match: Docker reports it in `docker info`.
+   */
+  async runtimeConfig(): Promise<T.RuntimeConfigResponse> {
+    const info = (await this.docker.info()) as { CgroupDriver?: string };
+    return { linux: { cgroup_driver: info.CgroupDriver === 'systemd' ? 'SYSTEMD' : 'CGROUPFS' } };
+  }
+
   /** Takes the node's pod CIDR: new sandboxes get their IPs from it (see pod-network.ts). */
   async updateRuntimeConfig(req: T.UpdateRuntimeConfigRequest): Promise<T.Empty> {
     await this.d.network.configure(req.runtime_config?.network_config?.pod_cidr ?? '');

@@ -104,6 +104,7 @@ export async function startCriServer(opts: CriServerOptions = {}): Promise<CriSe
     Version: () => r.version(),
     Status: () => r.status(),
     UpdateRuntimeConfig: (q) => r.updateRuntimeConfig(q),
+    RuntimeConfig: () => r.runtimeConfig(),
     RunPodSandbox: (q) => r.runPodSandbox(q),
     StopPodSandbox: (q) => r.stopPodSandbox(q),
     RemovePodSandbox: (q) => r.removePodSandbox(q),

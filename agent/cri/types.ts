@@ -49,6 +49,8 @@ export interface PodSandboxConfig {
 export interface NetworkConfig { pod_cidr: string }
 export interface RuntimeConfig { network_config: NetworkConfig | null }
 export interface UpdateRuntimeConfigRequest { runtime_config: RuntimeConfig | null }
+export type CgroupDriver = 'SYSTEMD' | 'CGROUPFS';
+export interface RuntimeConfigResponse { linux: { cgroup_driver: CgroupDriver } | null }
 
 export interface RunPodSandboxRequest { config: PodSandboxConfig | null; runtime_handler: string }
 export interface RunPodSandboxResponse { pod_sandbox_id: string }

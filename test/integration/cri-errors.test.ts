@@ -1,5 +1,6 @@
 // Bad requests get the right gRPC codes and leave nothing behind in Docker; the wire is upstream's
 // runtime.v1 (a plain grpc-js client loaded from proto/api.proto with no Skiff code talks to it).
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -117,7 +118,11 @@ describe('bad CRI requests', () => {
       const fsInfo = (await call(im, 'ImageFsInfo', {})) as { image_filesystems: { used_bytes: { value: unknown } }[] };
       expect(Number(fsInfo.image_filesystems[0]?.used_bytes.value)).toBeGreaterThan(0);
       await expect(call(rt, 'CheckpointContainer', { container_id: 'x' })).rejects.toMatchObject({ code: status.UNIMPLEMENTED });
-      await expect(call(rt, 'RuntimeConfig', {})).rejects.toMatchObject({ code: status.UNIMPLEMENTED });
+      await expect(call(rt, 'ListMetricDescriptors', {})).rejects.toMatchObject({ code: status.UNIMPLEMENTED });
+      // Implemented: the engine's cgroup driver, from `docker info` (upstream's enum: SYSTEMD = 0, CGROUPFS = 1).
+      const config = (await call(rt, 'RuntimeConfig', {})) as { linux: { cgroup_driver: number } };
+      const engineDriver = execFileSync('docker', ['info', '--format', '{{.CgroupDriver}}'], { encoding: 'utf8' }).trim();
+      expect(config.linux.cgroup_driver).toBe(engineDriver === 'systemd' ? 0 : 1);
       // Implemented (the node's pod CIDR); an empty config changes nothing.
       expect(await call(rt, 'UpdateRuntimeConfig', {})).toEqual({});
     } finally {
