@@ -107,6 +107,13 @@ export function findResource(group: string, version: string, plural: string): Re
   return builtinResources.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
+/** findResource for a row the caller knows is registered: throws (at module load, where it is used) if not. */
+export function requireResource(group: string, version: string, plural: string): ResourceInfo {
+  const r = findResource(group, version, plural);
+  if (!r) throw new Error(`resource ${plural}.${group || 'core'}/${version} is not registered`);
+  return r;
+}
+
 export function findResourceByKind(apiVersion: string, kind: string): ResourceInfo | undefined {
   return builtinResources.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
 }

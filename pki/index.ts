@@ -51,4 +51,5 @@ export {
   systemBootstrappers,
   bootstrapUserPrefix,
   kubeadmDefaultNodeTokenGroup,
+  kubeletClientSignerName,
 } from './well-known.js';

@@ -8,3 +8,6 @@ export const systemBootstrappers = 'system:bootstrappers';
 export const bootstrapUserPrefix = 'system:bootstrap:';
 /** The extra group kubeadm gives its default join tokens. */
 export const kubeadmDefaultNodeTokenGroup = 'system:bootstrappers:kubeadm:default-node-token';
+
+/** The signer of kubelet client certificates (certificates.k8s.io), which the join requests and csrsigning signs. */
+export const kubeletClientSignerName = 'kubernetes.io/kube-apiserver-client-kubelet';

@@ -5,13 +5,8 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { AlreadyExistsError } from '../../api/errors.js';
 import type { Clock } from '../../client/index.js';
-import {
-  kubeletClientSignerName,
-  nodeUserPrefix,
-  systemNodes,
-  type CertificateSigningRequest,
-} from '../../control-plane/auth/index.js';
-import { createCsr } from '../../pki/index.js';
+import type { CertificateSigningRequest } from '../../api/types/certificates.js';
+import { createCsr, kubeletClientSignerName, nodeUserPrefix, systemNodes } from '../../pki/index.js';
 import { joinFailed, joinRefused } from './join-error.js';
 
 /** The two calls the join makes on CSRs; RestCsrApi is the real one, tests fake it. */

@@ -8,12 +8,13 @@ import type { Logger } from 'pino';
 import { ApiError, ForbiddenError, UnauthorizedError } from '../../api/errors.js';
 import { RealClock, RestClient, type Clock, type ConnectionConfig } from '../../client/index.js';
 import type { CertificateSigningRequest } from '../../api/types/certificates.js';
-import { nodeUserPrefix, parseBootstrapToken } from '../../pki/index.js';
-import { discoverPinnedCa, generateRsaKeyPair } from '../../pki/index.js';
+import { requireResource } from '../../api/resources.js';
+import { discoverPinnedCa, generateRsaKeyPair, nodeUserPrefix, parseBootstrapToken } from '../../pki/index.js';
 import { nodeCsrObject, submitCsr, waitForCertificate, type CsrApi } from './certificate-request.js';
-import { csrResource } from './csr-resource.js';
 import { JoinError, joinFailed, joinRefused } from './join-error.js';
 import { nodeCredentialPaths, unusableReason, writeNodeCredentials } from './node-credentials.js';
+
+const csrResource = requireResource('certificates.k8s.io', 'v1', 'certificatesigningrequests');
 
 /** kubeadm's TLS bootstrap budget is minutes; two is plenty for an in-process signer. */
 export const defaultJoinTimeoutMs = 120_000;

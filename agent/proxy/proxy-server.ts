@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import pino from 'pino';
 import type { KubeObject } from '../../api/object.js';
-import { findResource, type ResourceInfo } from '../../api/resources.js';
+import { requireResource } from '../../api/resources.js';
 import type { EndpointSlice, Node, Service } from '../../api/types/index.js';
 import { InformerFactory, type Informer, type RestClient } from '../../client/index.js';
 import { RealIptablesRunner, type IptablesRunner } from './iptables-runner.js';
@@ -32,12 +32,6 @@ export interface ProxyServerOptions extends Omit<CommonProxierOptions, 'nodeNetw
   syncTimeoutMs?: number;
 }
 
-function resource(group: string, version: string, plural: string): ResourceInfo {
-  const r = findResource(group, version, plural);
-  if (!r) throw new Error(`resource ${group}/${version}/${plural} is not registered`);
-  return r;
-}
-
 export class ProxyServer {
   readonly proxier: Proxier;
   /** Removes the other mode's leftovers at start. */
@@ -63,11 +57,11 @@ export class ProxyServer {
   /** Starts the informers, waits for their first list, then sets up the node and applies a full sync. */
   async start(): Promise<void> {
     const p = this.proxier;
-    this.watch<Service>(this.factory.forResource(resource('', 'v1', 'services')), (s) => p.onServiceUpdate(s), (s) => p.onServiceDelete(s));
-    this.watch<EndpointSlice>(this.factory.forResource(resource('discovery.k8s.io', 'v1', 'endpointslices')),
+    this.watch<Service>(this.factory.forResource(requireResource('', 'v1', 'services')), (s) => p.onServiceUpdate(s), (s) => p.onServiceDelete(s));
+    this.watch<EndpointSlice>(this.factory.forResource(requireResource('discovery.k8s.io', 'v1', 'endpointslices')),
       (s) => p.onEndpointSliceUpdate(s), (s) => p.onEndpointSliceDelete(s));
     if (this.options.nodeName) {
-      const nodes = this.factory.forResource<Node>(resource('', 'v1', 'nodes'), { fieldSelector: `metadata.name=${this.options.nodeName}` });
+      const nodes = this.factory.forResource<Node>(requireResource('', 'v1', 'nodes'), { fieldSelector: `metadata.name=${this.options.nodeName}` });
       this.watch<Node>(nodes, (n) => p.onNodeUpdate(n), () => {});
     }
     this.factory.start();

@@ -2,9 +2,8 @@
 // does for bootstrap tokens (pkg/controller/certificates/approver): the request must come from a bootstrap
 // token (or from the node itself, renewing), name the kubelet client signer, and ask for exactly a node
 // client identity. The decision is pure; the caller writes the condition and then issues the certificate.
-import { parseCsr, signClientCertificate, type CertificateAuthority, type CsrSubject } from '../../pki/index.js';
+import { type CertificateAuthority, type CsrSubject, kubeletClientSignerName, parseCsr, signClientCertificate } from '../../pki/index.js';
 import type { CertificateSigningRequest } from './csr-types.js';
-import { kubeletClientSignerName } from './csr-types.js';
 import { nodeUserPrefix, systemBootstrappers, systemNodes } from '../../pki/well-known.js';
 
 export interface CsrApprovalDecision {

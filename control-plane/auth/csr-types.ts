@@ -27,7 +27,5 @@ export type KeyUsage =
   | 'netscape sgc'
   | (string & {});
 
-// The kind itself is api/'s; this file adds only the key usages and the signer name the approver uses.
+// The kind itself is api/'s; this file adds only the key usages.
 export type { CertificateSigningRequest, CertificateSigningRequestSpec, CertificateSigningRequestCondition } from '../../api/types/certificates.js';
-
-export const kubeletClientSignerName = 'kubernetes.io/kube-apiserver-client-kubelet';

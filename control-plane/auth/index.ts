@@ -12,17 +12,6 @@ export { ClientCertificateAuthenticator, type TlsPeer, tlsPeerOf } from './clien
 export { BearerTokenAuthenticator, type SecretGetter, storeSecretGetter, bearerToken } from './bearer-token-authenticator.js';
 /** First credential found decides; none → 401 `Unauthorized`; adds `system:authenticated`. */
 export { UnionAuthenticator } from './union-authenticator.js';
-/** Bootstrap tokens (defined in pki/, shared with the agent's join). */
-export {
-  type BootstrapToken,
-  generateBootstrapToken,
-  parseBootstrapToken,
-  bootstrapTokenSecret,
-  bootstrapTokenSecretName,
-  bootstrapTokenSecretType,
-  bootstrapTokenNamespace,
-  defaultBootstrapTokenTtlSeconds,
-} from '../../pki/index.js';
 
 // ---- authorization -----------------------------------------------------------------------------
 
@@ -56,16 +45,5 @@ export { rbacApiVersion } from './rbac-types.js';
 
 /** certificates.k8s.io/v1 CertificateSigningRequest types and the kubelet client signer name. */
 export type { CertificateSigningRequest, CertificateSigningRequestSpec, CertificateSigningRequestCondition, KeyUsage } from './csr-types.js';
-export { kubeletClientSignerName } from './csr-types.js';
 /** Pure auto-approval decision for kubelet client CSRs, and signing an approved one. */
 export { type CsrApprovalDecision, decideCsrApproval, issueForCsr } from './csr-approver.js';
-/** Upstream's well-known user and group names (defined in pki/). */
-export {
-  systemMasters,
-  systemAuthenticated,
-  systemNodes,
-  nodeUserPrefix,
-  systemBootstrappers,
-  bootstrapUserPrefix,
-  kubeadmDefaultNodeTokenGroup,
-} from '../../pki/index.js';

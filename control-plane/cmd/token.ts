@@ -13,11 +13,11 @@ import {
   bootstrapTokenSecret,
   bootstrapTokenSecretName,
   bootstrapTokenSecretType,
+  caCertHash,
   defaultBootstrapTokenTtlSeconds,
   generateBootstrapToken,
   parseBootstrapToken,
-} from '../auth/index.js';
-import { caCertHash } from '../../pki/index.js';
+} from '../../pki/index.js';
 
 const usage = `usage: skiff token create [--data-dir DIR | --kubeconfig FILE] [--ttl DURATION] [--description TEXT]
        skiff token list   [--data-dir DIR | --kubeconfig FILE]

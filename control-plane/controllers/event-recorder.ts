@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { NotFoundError } from '../../api/errors.js';
 import type { CoreEvent } from '../../api/index.js';
 import type { KubeObject } from '../../api/object.js';
-import { builtinResources } from '../../api/resources.js';
+import { requireResource } from '../../api/resources.js';
 import type { Clock, Logger, RestClient } from '../../client/index.js';
 import { timestamp } from './time.js';
 
-const eventsResource = builtinResources.find((r) => r.group === '' && r.plural === 'events') as (typeof builtinResources)[number];
+const eventsResource = requireResource('', 'v1', 'events');
 const aggregateWindowMs = 10 * 60 * 1000;
 const maxRemembered = 4096;
 /** Events being written at once; beyond this they wait, so a burst of pod creations is not doubled in requests. */

@@ -1,11 +1,8 @@
 // The ResourceInfo rows the controllers use, looked up once from api/resources.ts.
-import { builtinResources, type ResourceInfo } from '../../api/resources.js';
+import { requireResource } from '../../api/resources.js';
 
-function find(group: string, plural: string): ResourceInfo {
-  const r = builtinResources.find((x) => x.group === group && x.plural === plural);
-  if (!r) throw new Error(`resource ${plural}.${group} is not registered`);
-  return r;
-}
+/** Every group the controllers use serves v1 only. */
+const find = (group: string, plural: string) => requireResource(group, 'v1', plural);
 
 export const podsResource = find('', 'pods');
 export const nodesResource = find('', 'nodes');
@@ -18,3 +15,4 @@ export const daemonSetsResource = find('apps', 'daemonsets');
 export const jobsResource = find('batch', 'jobs');
 export const endpointSlicesResource = find('discovery.k8s.io', 'endpointslices');
 export const leasesResource = find('coordination.k8s.io', 'leases');
+export const certificateSigningRequestsResource = find('certificates.k8s.io', 'certificatesigningrequests');

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnauthorizedError } from '../../api/errors.js';
 import type { Secret } from '../../api/types/config.js';
-import {
-  BearerTokenAuthenticator,
-  UnionAuthenticator,
-  bootstrapTokenSecret,
-  generateBootstrapToken,
-  parseBootstrapToken,
-  type SecretGetter,
-} from '../../control-plane/auth/index.js';
+import { BearerTokenAuthenticator, UnionAuthenticator, type SecretGetter } from '../../control-plane/auth/index.js';
+import { bootstrapTokenSecret, generateBootstrapToken, parseBootstrapToken } from '../../pki/index.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const decode = (v: string | undefined) => Buffer.from(v ?? '', 'base64').toString('utf8');

@@ -7,20 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../api/errors.js';
+import { BearerTokenAuthenticator, ClientCertificateAuthenticator, UnionAuthenticator, tlsPeerOf } from '../../control-plane/auth/index.js';
 import {
-  BearerTokenAuthenticator,
-  ClientCertificateAuthenticator,
-  UnionAuthenticator,
   bootstrapTokenSecret,
-  tlsPeerOf,
-} from '../../control-plane/auth/index.js';
-import {
+  type ClusterPki,
   createCsr,
   ensureClusterPki,
   generateRsaKeyPair,
   issueCertificate,
   signClientCertificate,
-  type ClusterPki,
 } from '../../pki/index.js';
 
 interface Reply {

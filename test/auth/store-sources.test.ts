@@ -2,16 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { Pod } from '../../api/types/pod.js';
-import {
-  BearerTokenAuthenticator,
-  RbacAuthorizer,
-  bootstrapTokenSecret,
-  defaultRbacPolicy,
-  storeNodeGraph,
-  serverRbacSource,
-  storeRbacSource,
-  storeSecretGetter,
-} from '../../control-plane/auth/index.js';
+import { BearerTokenAuthenticator, RbacAuthorizer, defaultRbacPolicy, storeNodeGraph, serverRbacSource, storeRbacSource, storeSecretGetter } from '../../control-plane/auth/index.js';
+import { bootstrapTokenSecret } from '../../pki/index.js';
 import { MemoryStore } from '../apiserver/memory-store.js';
 
 const rbacRow = (kind: string, plural: string, namespaced: boolean): ResourceInfo => ({

@@ -5,8 +5,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestClient } from '../../client/index.js';
-import { bootstrapTokenSecret, generateBootstrapToken } from '../../control-plane/auth/index.js';
-import { caCertHash } from '../../pki/index.js';
+import { bootstrapTokenSecret, caCertHash, generateBootstrapToken } from '../../pki/index.js';
 import { TestNodes, createToken, runSkiff, startRecordingServer, type RecordingServer } from '../integration/join-support.js';
 import { makeCa } from '../join/pki-fixtures.js';
 import { secretsResource } from '../kubelet/support/agent-e2e.js';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Secret } from '../../api/types/config.js';
-import { bootstrapTokenSecret } from '../../control-plane/auth/index.js';
+import { bootstrapTokenSecret, caCertHash } from '../../pki/index.js';
 import { joinCommand, parseTtlSeconds, tokenTable } from '../../control-plane/cmd/token.js';
-import { caCertHash } from '../../pki/index.js';
 import { makeCa } from './pki-fixtures.js';
 
 describe('skiff token create --ttl', () => {

@@ -2,14 +2,8 @@
 // object: approve or deny it (upstream's csrapproving controller), sign it (upstream's csrsigning
 // controller for the kubelet client signer), mark it Failed, or leave it alone. One step at a time, so
 // the reconcile loop is level-triggered: whatever state a CSR is found in, the next step follows from it.
-import {
-  decideCsrApproval,
-  kubeletClientSignerName,
-  systemBootstrappers,
-  systemNodes,
-  type CertificateSigningRequest,
-  type CsrApprovalDecision,
-} from '../../auth/index.js';
+import { decideCsrApproval, type CertificateSigningRequest, type CsrApprovalDecision } from '../../auth/index.js';
+import { kubeletClientSignerName, systemBootstrappers, systemNodes } from '../../../pki/index.js';
 
 export type CsrAction =
   | { kind: 'none'; why: string }

@@ -12,7 +12,7 @@ import type { ControllerContext } from '../controller-context.js';
 import { QueueController } from '../queue-controller.js';
 import { timestamp } from '../time.js';
 import { planCsr, type CsrAction } from './csr-plan.js';
-import { csrResource } from './csr-resource.js';
+import { certificateSigningRequestsResource as csrResource } from '../resources.js';
 
 /** Planned steps per reconcile: approve, then sign, with one to spare; more means a loop, left to the next event. */
 const maxStepsPerReconcile = 3;

@@ -11,7 +11,7 @@ export { CsrSigningController } from './csr-signing-controller.js';
 /** The pure next-step decision for one CSR (approve, deny, sign, fail, none) and the signer's shape check. */
 export { type CsrAction, planCsr, signingProblem, hasCondition } from './csr-plan.js';
 /** The CertificateSigningRequest ResourceInfo (certificates.k8s.io/v1, cluster-scoped). */
-export { csrResource } from './csr-resource.js';
+export { certificateSigningRequestsResource as csrResource } from '../resources.js';
 
 /** The `--controllers` name of the CSR controller. */
 export const csrSigningControllerName = 'csrsigning';
