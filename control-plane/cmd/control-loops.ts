@@ -6,7 +6,6 @@ import type { Logger } from 'pino';
 import { InformerFactory, RealClock, RestClient, type ConnectionConfig } from '../../client/index.js';
 import type { CertificateAuthority } from '../../pki/index.js';
 import { resolveControllerNames, startControllers, type RunningControllers } from '../controllers/index.js';
-import { csrSigningControllerName, csrSigningEnabled, startCsrSigning } from '../controllers/certificates/index.js';
 import { Scheduler } from '../scheduler/index.js';
 
 export interface ControlLoopsOptions {
@@ -33,15 +32,8 @@ export interface RunningControlLoops {
 export function parseControllersFlag(value: string | undefined): string[] {
   const names = (value ?? '*').split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (names.length === 0 || (names.length === 1 && names[0] === 'none')) return [];
-  // throws on an unknown name before anything starts
-  const registered = registryNames(names);
-  if (registered.length > 0) resolveControllerNames(registered);
+  resolveControllerNames(names); // throws on an unknown name before anything starts
   return names;
-}
-
-/** The names the controller registry runs: all but csrsigning, which starts apart with the CA key. */
-function registryNames(names: readonly string[]): string[] {
-  return names.filter((n) => n !== csrSigningControllerName);
 }
 
 export async function startControlLoops(options: ControlLoopsOptions): Promise<RunningControlLoops> {
@@ -58,31 +50,24 @@ export async function startControlLoops(options: ControlLoopsOptions): Promise<R
     scheduler.start();
   }
   let controllers: RunningControllers | undefined;
-  const registered = registryNames(options.controllers);
-  if (registered.length > 0) {
+  if (options.controllers.length > 0) {
     controllers = await startControllers({
       client: controllerClient,
       informers,
       clock,
       logger: options.logger.child({ component: 'controllers' }),
-      enabled: registered,
-      tuning: { clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCidrMaskSize },
+      enabled: options.controllers,
+      tuning: { clusterCIDR: options.clusterCIDR, nodeCIDRMaskSize: options.nodeCidrMaskSize, ...(options.clusterCa ? { clusterCa: options.clusterCa } : {}) },
     });
   } else {
     informers.start();
   }
-  // csrsigning holds the CA key, so it is started here with it (not from the registry); no CA, no controller.
-  const csrSigning = csrSigningEnabled(options.controllers)
-    ? startCsrSigning({ client: controllerClient, informers, clock, logger: options.logger.child({ component: 'controllers' }), ca: options.clusterCa })
-    : undefined;
-  const running = [...(registered.length > 0 ? resolveControllerNames(registered) : []), ...(csrSigning ? [csrSigningControllerName] : [])];
-  options.logger.info({ scheduler: options.scheduler, controllers: running }, 'control loops started');
+  options.logger.info({ scheduler: options.scheduler, controllers: [...(controllers?.controllers.keys() ?? [])] }, 'control loops started');
 
   return {
     async stop(): Promise<void> {
       await scheduler?.stop();
       await controllers?.stop();
-      await csrSigning?.stop();
       await informers.stop();
       controllerClient.close();
       schedulerClient.close();

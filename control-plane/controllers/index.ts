@@ -3,6 +3,8 @@
 // node lifecycle, pod garbage collection and DaemonSets. `skiff server` runs them in-process through startControllers; `skiff
 // controller-manager` runs them against any API server.
 import type { Clock, InformerFactory, Logger, RestClient } from '../../client/index.js';
+import type { CertificateAuthority } from '../../pki/index.js';
+import { CsrSigningController } from './certificates/index.js';
 import type { Controller, ControllerContext } from './controller-context.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
@@ -35,10 +37,15 @@ export interface ControllerTuning {
   clusterCIDR?: string;
   /** Node IPAM: prefix length of each node's CIDR (--node-cidr-mask-size, default 24). */
   nodeCIDRMaskSize?: number;
+  /**
+   * CSR signing: the cluster CA (certificate and key). Without it csrsigning does not run: it could
+   * approve requests but never sign them (upstream's controller-manager without --cluster-signing-*-file).
+   */
+  clusterCa?: CertificateAuthority;
 }
 
-/** Builds one controller from the shared context. */
-type ControllerFactory = (ctx: ControllerContext, tuning: ControllerTuning) => Controller;
+/** Builds one controller from the shared context; undefined when the tuning lacks what it needs. */
+type ControllerFactory = (ctx: ControllerContext, tuning: ControllerTuning) => Controller | undefined;
 
 /** Every controller by its `--controllers` name, with how many workers it runs (upstream's defaults, scaled down). */
 const registry: Record<string, { make: ControllerFactory; workers: number }> = {
@@ -68,6 +75,7 @@ const registry: Record<string, { make: ControllerFactory; workers: number }> = {
   // One worker, always: allocation decisions must be serial (see node-ipam-controller.ts).
   nodeipam: { make: (ctx, t) => new NodeIpamController(ctx, { clusterCIDR: t.clusterCIDR, nodeCIDRMaskSize: t.nodeCIDRMaskSize }), workers: 1 },
   job: { make: (ctx, t) => new JobController(ctx, { ...(t.jobBackoffBaseMs !== undefined ? { backoffBaseMs: t.jobBackoffBaseMs } : {}) }), workers: 5 },
+  csrsigning: { make: (ctx, t) => (t.clusterCa ? new CsrSigningController(ctx, t.clusterCa) : undefined), workers: 2 },
 };
 
 /** The names `--controllers` accepts, in start order. */
@@ -91,6 +99,7 @@ const aliases: Record<string, string> = {
   daemonsets: 'daemonset',
   ipam: 'nodeipam',
   'node-ipam': 'nodeipam',
+  csr: 'csrsigning',
 };
 
 /** What `skiff server` (in-process) and `skiff controller-manager` hand to startControllers. */
@@ -140,8 +149,9 @@ export async function startControllers(options: StartControllersOptions): Promis
   const ctx: ControllerContext = { client: options.client, informers: options.informers, clock: options.clock, logger: options.logger, recorder };
   const controllers = new Map<string, Controller>();
   for (const name of resolveControllerNames(options.enabled)) {
-    const entry = registry[name];
-    if (entry) controllers.set(name, entry.make(ctx, options.tuning ?? {}));
+    const controller = registry[name]?.make(ctx, options.tuning ?? {});
+    if (controller) controllers.set(name, controller);
+    else log.info({ controller: name }, 'controller not started: its configuration is missing');
   }
   options.informers.start();
   const synced = await options.informers.waitForSync(options.syncTimeoutMs ?? 60_000);

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InformerFactory, RealClock, RestClient } from '../../client/index.js';
 import { adminUser, createApiServer, type ApiServer, type Authenticator } from '../../control-plane/apiserver/index.js';
 import type { CertificateSigningRequest } from '../../control-plane/auth/index.js';
-import { csrResource, startCsrSigning, type RunningCsrSigning } from '../../control-plane/controllers/certificates/index.js';
-import { createCsr, generateRsaKeyPair } from '../../pki/index.js';
+import { csrResource } from '../../control-plane/controllers/certificates/index.js';
+import { startControllers, type RunningControllers } from '../../control-plane/controllers/index.js';
+import { type CertificateAuthority, createCsr, generateRsaKeyPair } from '../../pki/index.js';
 import { SqliteStore } from '../../control-plane/storage/index.js';
 import { eventually } from '../support/eventually.js';
 import { makeCa } from './pki-fixtures.js';
@@ -42,6 +43,11 @@ function csrFor(commonName: string, organizations: string[], over: Partial<Certi
   };
 }
 
+/** csrsigning alone, through the controller registry as `skiff server` runs it; the CA is its tuning. */
+function startSigning(client: RestClient, informers: InformerFactory, logger: pino.Logger, ca: CertificateAuthority | undefined): Promise<RunningControllers> {
+  return startControllers({ client, informers, clock: new RealClock(), logger, enabled: ['csrsigning'], tuning: ca ? { clusterCa: ca } : {}, syncTimeoutMs: 20_000 });
+}
+
 describe('the csrsigning controller', () => {
   const ca = makeCa('cluster-ca');
   let dir: string;
@@ -52,7 +58,7 @@ describe('the csrsigning controller', () => {
   let bootstrap: RestClient;
   let node: RestClient;
   let informers: InformerFactory;
-  let running: RunningCsrSigning | undefined;
+  let running: RunningControllers | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'skiff-csrsigning-'));
@@ -65,7 +71,7 @@ describe('the csrsigning controller', () => {
     node = new RestClient({ server: url, token: 'node-n1' }, { rateLimit: false });
     informers = new InformerFactory(admin, { logger, backoffInitialMs: 100 });
     informers.start();
-    running = startCsrSigning({ client: admin, informers, clock: new RealClock(), logger, ca, syncTimeoutMs: 20_000 });
+    running = await startSigning(admin, informers, logger, ca);
   }, 60_000);
 
   afterAll(async () => {
@@ -143,11 +149,13 @@ describe('the csrsigning controller', () => {
     await running?.stop();
     running = undefined;
     const created = await bootstrap.create(csrResource, csrFor('system:node:n3', ['system:nodes']));
-    running = startCsrSigning({ client: admin, informers, clock: new RealClock(), logger: pino({ level: 'silent' }), ca, syncTimeoutMs: 20_000 });
+    running = await startSigning(admin, informers, pino({ level: 'silent' }), ca);
     expect((await settled(created.metadata.name ?? '')).status?.certificate).toBeTruthy();
   });
 
-  it('does not start without the CA', () => {
-    expect(startCsrSigning({ client: admin, informers, clock: new RealClock(), logger: pino({ level: 'silent' }), ca: undefined })).toBeUndefined();
+  it('does not start without the CA', async () => {
+    const withoutCa = await startSigning(admin, informers, pino({ level: 'silent' }), undefined);
+    expect(withoutCa.controllers.has('csrsigning')).toBe(false);
+    await withoutCa.stop();
   });
 });

@@ -29,11 +29,6 @@ export class CsrSigningController extends QueueController {
     this.csrs.addEventHandler({ onAdd: (c) => this.enqueue(c), onUpdate: (_old, c) => this.enqueue(c) });
   }
 
-  /** The shared informer's sync (the controller's cache of CSRs). */
-  waitForSync(timeoutMs: number): Promise<boolean> {
-    return this.csrs.waitForSync(timeoutMs);
-  }
-
   async reconcile(name: string): Promise<void> {
     let csr = this.csrs.get(name);
     for (let step = 0; csr && step < maxStepsPerReconcile; step++) {
