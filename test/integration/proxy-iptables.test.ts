@@ -1,62 +1,28 @@
-// The service proxy against real iptables (nf_tables backend, Debian's default `iptables`), inside
+// The service proxy against real iptables (the machine's `iptables`; hack/ selects the legacy backend), inside
 // network namespaces this file creates: a "node" namespace where the proxier writes its rules, and a
 // "pods" namespace behind a veth whose addresses are the endpoints. Nothing touches the machine's own
 // rules or interfaces; afterAll deletes both namespaces (and every rule in them) even after a failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import type { EndpointSlice, Service } from '../../api/types/index.js';
 import { RealIptablesRunner } from '../../agent/proxy/iptables-runner.js';
-import { RealNodeNetwork } from '../../agent/proxy/node-network.js';
 import { IptablesProxier } from '../../agent/proxy/proxier.js';
-import { connectVeth, createNetns, deleteAllNetns, type Netns } from '../support/netns.js';
-import { service, slice } from '../proxy/fixtures.js';
+import { deleteAllNetns, type Netns } from '../support/netns.js';
 import { expectGolden } from '../proxy/golden.js';
-import { probe, probeFor, probeUdp, startEndpointServers, startUdpEndpointServers } from '../proxy/traffic.js';
+import { probe, probeFor } from '../proxy/traffic.js';
+import {
+  createProxyScene, dns, dnsVIP, emptyService, emptyVIP, ep1, ep2, ep3, feed, notReady, sceneProxierOptions, sharedTrafficCases,
+  sticky, stickySlice, stickyVIP, web, webSlice, webVIP,
+} from '../proxy/traffic-scene.js';
 
-const endpointPort = 8080;
-const podAddrs = ['10.244.0.2', '10.244.0.3', '10.244.0.4', '10.244.0.5'];
-const [ep1, ep2, ep3, notReady] = podAddrs as [string, string, string, string];
-const webVIP = '10.96.0.10';
-const emptyVIP = '10.96.0.20';
-const stickyVIP = '10.96.0.30';
-const nodePort = 30080;
-
-const web = service('default', 'web', { type: 'NodePort', clusterIP: webVIP, ports: [{ name: 'http', port: 80, protocol: 'TCP', nodePort }] });
-const webSlice = (ready: string[], notReadyIps: string[] = []): EndpointSlice =>
-  slice('default', 'web', [...ready, ...notReadyIps.map((ip) => ({ ip, ready: false }))], [{ name: 'http', port: endpointPort }]);
-const empty = service('default', 'empty', { clusterIP: emptyVIP, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] });
-const sticky = service('default', 'sticky', {
-  clusterIP: stickyVIP, sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 300 } },
-  ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
-});
-const dnsVIP = '10.96.0.53';
-const dns = service('kube-system', 'dns', { clusterIP: dnsVIP, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] });
-const dnsSlice = slice('kube-system', 'dns', [ep1, ep2], [{ name: 'dns', port: 5353, protocol: 'UDP' }]);
-const stickySlice = slice('default', 'sticky', [ep1, ep2, ep3], [{ name: 'http', port: endpointPort }]);
+const empty = emptyService();
 
 let nodeNs: Netns;
-let podNs: Netns;
 let runner: RealIptablesRunner;
 const proxiers: IptablesProxier[] = [];
-const silent = pino({ level: 'silent' });
 
 function newProxier(): IptablesProxier {
-  const p = new IptablesProxier({
-    runner,
-    nodeNetwork: new RealNodeNetwork({ netnsPath: nodeNs.path }),
-    logger: silent,
-    minSyncIntervalMs: 50,
-    resyncIntervalMs: 0,
-    clusterCIDR: '10.244.0.0/16',
-    serviceCIDR: '10.96.0.0/12',
-  });
+  const p = new IptablesProxier({ runner, ...sceneProxierOptions(nodeNs) });
   proxiers.push(p);
   return p;
-}
-
-function feed(p: IptablesProxier, services: Service[], slices: EndpointSlice[]): void {
-  for (const s of services) p.onServiceUpdate(s);
-  for (const s of slices) p.onEndpointSliceUpdate(s);
 }
 
 /** iptables-save with what varies between runs taken out: timestamps, counters. */
@@ -79,12 +45,7 @@ function normaliseHashes(text: string): string {
 }
 
 beforeAll(async () => {
-  nodeNs = await createNetns('skiff-t');
-  podNs = await createNetns('skiff-t');
-  await connectVeth(nodeNs, 'node0', '10.244.0.1/24', podNs, 'pod0', podAddrs.map((a) => `${a}/24`));
-  await podNs.exec(['ip', 'route', 'add', 'default', 'via', '10.244.0.1']);
-  await startEndpointServers(podNs, endpointPort, podAddrs);
-  await startUdpEndpointServers(podNs, 5353, podAddrs);
+  ({ nodeNs } = await createProxyScene());
   runner = new RealIptablesRunner({ netnsPath: nodeNs.path });
 });
 
@@ -103,33 +64,7 @@ describe('service proxy with real iptables in a network namespace', () => {
     expectGolden('iptables-save-netns.txt', normaliseHashes(await savedRules()));
   });
 
-  it('spreads connections to a cluster IP over every ready endpoint and sends none to a not-ready one', async () => {
-    const result = await probe(nodeNs, webVIP, 80, 60);
-    expect(result.errors).toEqual({});
-    for (const ep of [ep1, ep2, ep3]) expect(result.answers[ep] ?? 0).toBeGreaterThan(0);
-    expect(result.answers[notReady]).toBeUndefined();
-  });
-
-  it('load-balances UDP datagrams to a cluster IP over the ready endpoints', async () => {
-    proxier.onServiceUpdate(dns);
-    proxier.onEndpointSliceUpdate(dnsSlice);
-    await proxier.sync();
-    const result = await probeUdp(nodeNs, dnsVIP, 53, 30);
-    expect(result.errors).toEqual({});
-    expect(Object.keys(result.answers).sort()).toEqual([ep1, ep2]);
-  });
-
-  it('serves a NodePort on 127.0.0.1 of the node', async () => {
-    const result = await probe(nodeNs, '127.0.0.1', nodePort, 30);
-    expect(result.errors).toEqual({});
-    expect(Object.keys(result.answers).sort()).toEqual([ep1, ep2, ep3].sort());
-  });
-
-  it('keeps a client on one endpoint when the service has ClientIP session affinity', async () => {
-    const result = await probe(nodeNs, stickyVIP, 80, 20);
-    expect(result.errors).toEqual({});
-    expect(Object.values(result.answers)).toEqual([20]);
-  });
+  sharedTrafficCases(() => ({ proxier, nodeNs }));
 
   it('refuses connections at once to a service without endpoints and to a VIP with no service', async () => {
     for (const vip of [emptyVIP, '10.96.0.99']) {

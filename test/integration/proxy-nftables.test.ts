@@ -3,61 +3,29 @@
 // veth whose addresses are the endpoints. Nothing touches the machine's own rules or interfaces; afterAll
 // deletes both namespaces (and the table in them) even after a failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import type { EndpointSlice, Service } from '../../api/types/index.js';
-import { RealNodeNetwork } from '../../agent/proxy/node-network.js';
 import { NftablesProxier, RealNftRunner } from '../../agent/proxy/nftables/index.js';
-import { connectVeth, createNetns, deleteAllNetns, netnsSupported, type Netns } from '../support/netns.js';
+import { deleteAllNetns, netnsSupported, type Netns } from '../support/netns.js';
 import { service, slice } from '../proxy/fixtures.js';
 import { expectGolden } from '../proxy/golden.js';
-import { probe, probeFor, probeUdp, startEndpointServers, startUdpEndpointServers } from '../proxy/traffic.js';
+import { probe, probeFor } from '../proxy/traffic.js';
+import {
+  createProxyScene, dns, dnsVIP, emptyService, emptyVIP, endpointPort, ep1, ep2, ep3, feed, notReady, sceneProxierOptions, sharedTrafficCases,
+  sticky, stickySlice, stickyVIP, web, webSlice, webVIP,
+} from '../proxy/traffic-scene.js';
 
-const endpointPort = 8080;
-const podAddrs = ['10.244.0.2', '10.244.0.3', '10.244.0.4', '10.244.0.5'];
-const [ep1, ep2, ep3, notReady] = podAddrs as [string, string, string, string];
-const webVIP = '10.96.0.10';
-const emptyVIP = '10.96.0.20';
-const stickyVIP = '10.96.0.30';
-const dnsVIP = '10.96.0.53';
 const selfVIP = '10.96.0.40';
-const nodePort = 30080;
 const emptyNodePort = 30081;
-
-const web = service('default', 'web', { type: 'NodePort', clusterIP: webVIP, ports: [{ name: 'http', port: 80, protocol: 'TCP', nodePort }] });
-const webSlice = (ready: string[], notReadyIps: string[] = []): EndpointSlice =>
-  slice('default', 'web', [...ready, ...notReadyIps.map((ip) => ({ ip, ready: false }))], [{ name: 'http', port: endpointPort }]);
-const empty = service('default', 'empty', { type: 'NodePort', clusterIP: emptyVIP, ports: [{ name: 'http', port: 80, protocol: 'TCP', nodePort: emptyNodePort }] });
-const sticky = service('default', 'sticky', {
-  clusterIP: stickyVIP, sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 300 } },
-  ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
-});
-const stickySlice = slice('default', 'sticky', [ep1, ep2, ep3], [{ name: 'http', port: endpointPort }]);
-const dns = service('kube-system', 'dns', { clusterIP: dnsVIP, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] });
-const dnsSlice = slice('kube-system', 'dns', [ep1, ep2], [{ name: 'dns', port: 5353, protocol: 'UDP' }]);
+const empty = emptyService(emptyNodePort);
 
 let nodeNs: Netns;
 let podNs: Netns;
 let runner: RealNftRunner;
 const proxiers: NftablesProxier[] = [];
-const silent = pino({ level: 'silent' });
 
 function newProxier(): NftablesProxier {
-  const p = new NftablesProxier({
-    runner,
-    nodeNetwork: new RealNodeNetwork({ netnsPath: nodeNs.path }),
-    logger: silent,
-    minSyncIntervalMs: 50,
-    resyncIntervalMs: 0,
-    clusterCIDR: '10.244.0.0/16',
-    serviceCIDR: '10.96.0.0/12',
-  });
+  const p = new NftablesProxier({ runner, ...sceneProxierOptions(nodeNs) });
   proxiers.push(p);
   return p;
-}
-
-function feed(p: NftablesProxier, services: Service[], slices: EndpointSlice[]): void {
-  for (const s of services) p.onServiceUpdate(s);
-  for (const s of slices) p.onEndpointSliceUpdate(s);
 }
 
 /** `nft list table ip skiff` with hashes normalised and dynamic set contents left out. */
@@ -68,14 +36,7 @@ async function listedTable(): Promise<string> {
 
 beforeAll(async () => {
   if (!(await netnsSupported())) throw new Error('needs root with ip, nsenter and nft (network namespaces)');
-  nodeNs = await createNetns('skiff-t');
-  podNs = await createNetns('skiff-t');
-  await connectVeth(nodeNs, 'node0', '10.244.0.1/24', podNs, 'pod0', podAddrs.map((a) => `${a}/24`));
-  await podNs.exec(['ip', 'route', 'add', 'default', 'via', '10.244.0.1']);
-  // The node forwards pod traffic (a pod reaching a service); a new namespace starts with forwarding off.
-  await nodeNs.exec(['sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
-  await startEndpointServers(podNs, endpointPort, podAddrs);
-  await startUdpEndpointServers(podNs, 5353, podAddrs);
+  ({ nodeNs, podNs } = await createProxyScene());
   runner = new RealNftRunner({ netnsPath: nodeNs.path });
 }, 60_000);
 
@@ -94,33 +55,7 @@ describe('service proxy in nftables mode with real nft in a network namespace', 
     expectGolden('nftables-list-netns.txt', await listedTable());
   });
 
-  it('spreads connections to a cluster IP over every ready endpoint and sends none to a not-ready one', async () => {
-    const result = await probe(nodeNs, webVIP, 80, 60);
-    expect(result.errors).toEqual({});
-    for (const ep of [ep1, ep2, ep3]) expect(result.answers[ep] ?? 0).toBeGreaterThan(0);
-    expect(result.answers[notReady]).toBeUndefined();
-  });
-
-  it('load-balances UDP datagrams to a cluster IP over the ready endpoints', async () => {
-    proxier.onServiceUpdate(dns);
-    proxier.onEndpointSliceUpdate(dnsSlice);
-    await proxier.sync();
-    const result = await probeUdp(nodeNs, dnsVIP, 53, 30);
-    expect(result.errors).toEqual({});
-    expect(Object.keys(result.answers).sort()).toEqual([ep1, ep2]);
-  });
-
-  it('serves a NodePort on 127.0.0.1 of the node', async () => {
-    const result = await probe(nodeNs, '127.0.0.1', nodePort, 30);
-    expect(result.errors).toEqual({});
-    expect(Object.keys(result.answers).sort()).toEqual([ep1, ep2, ep3].sort());
-  });
-
-  it('keeps a client on one endpoint when the service has ClientIP session affinity', async () => {
-    const result = await probe(nodeNs, stickyVIP, 80, 20);
-    expect(result.errors).toEqual({});
-    expect(Object.values(result.answers)).toEqual([20]);
-  });
+  sharedTrafficCases(() => ({ proxier, nodeNs }));
 
   it('lets a pod reach itself through its own service (hairpin, masqueraded)', async () => {
     // A service whose one endpoint is ep1, probed from the pods namespace, whose connections leave from ep1
