@@ -16,9 +16,6 @@
 #
 # Environment:
 #   SKIFF_LC_TOLERATION_SECONDS  the server's default not-ready/unreachable tolerations (default 300)
-#   SKIFF_LC_JOIN                token (bootstrap token over HTTPS), kubeconfig (the admin kubeconfig,
-#                                for servers without tokens yet), or auto (default: token when
-#                                `skiff token create` exists)
 #   SKIFF_LC_PROXY_MODE          the agents' service proxy: iptables (default) or nftables
 #   SKIFF_LC_SKIP_BUILD=1        do not run the TypeScript build (hack/test.sh has built already)
 #   SKIFF_LC_SKIP_PREPARE=1      do not check the machine (packages, host engine, images, kubectl)
@@ -164,34 +161,21 @@ load_node_images() {
 
 # ------------------------------------------------------------------------------------------ control plane
 
-# Which join the server supports: a bootstrap token over HTTPS once `skiff token create` is built, else
-# the admin kubeconfig over plain HTTP (development servers).
-join_mode() {
-  local mode=${SKIFF_LC_JOIN:-auto}
-  if [ "$mode" = auto ]; then
-    if grep -q 'not built yet' "$(dirname "$SKIFF_ENTRY")/control-plane/cmd/token.js" 2>/dev/null; then mode=kubeconfig; else mode=token; fi
-  fi
-  echo "$mode"
-}
-
 ensure_control_plane() {
-  local mode=$1 pidfile=$LC_RUN/server.pid log=$LC_LOGS/server.log
+  local pidfile=$LC_RUN/server.pid log=$LC_LOGS/server.log
   mkdir -p "$LC_SERVER_DIR" "$LC_RUN" "$LC_LOGS"
   if lc_pid_alive "$pidfile"; then
     info "control plane running (pid $(cat "$pidfile"))"
   else
-    local secs=${SKIFF_LC_TOLERATION_SECONDS:-300} flags=() help
-    # Flags of the security and pod-network work, passed only by a server that has them.
-    help=$(skiff_cmd server --help 2>/dev/null || true)
-    [ "$mode" = kubeconfig ] && [[ "$help" == *--insecure-http* ]] && flags+=(--insecure-http)
-    [[ "$help" == *--cluster-cidr* ]] && flags+=(--cluster-cidr "$LC_CLUSTER_CIDR")
+    local secs=${SKIFF_LC_TOLERATION_SECONDS:-300}
     step "Starting the control plane on $LC_HOST_IP:$LC_PORT (log: $log)"
     # A kubeconfig of an earlier run must not be mistaken for this server being up.
     rm -f "$LC_KUBECONFIG"
     setsid nohup "$SKIFF_NODE_BIN" "$SKIFF_ENTRY" server --data-dir "$LC_SERVER_DIR" \
       --address "$LC_HOST_IP" --port "$LC_PORT" --service-cidr "$LC_SERVICE_CIDR" \
+      --cluster-cidr "$LC_CLUSTER_CIDR" \
       --default-not-ready-toleration-seconds "$secs" --default-unreachable-toleration-seconds "$secs" \
-      "${flags[@]}" >>"$log" 2>&1 </dev/null &
+      >>"$log" 2>&1 </dev/null &
     echo $! >"$pidfile"
   fi
   local t
@@ -207,7 +191,7 @@ ensure_control_plane() {
 # ------------------------------------------------------------------------------------------ nodes
 
 join_node() {
-  local i=$1 mode=$2 state run
+  local i=$1 state run
   state=$(node_state "$i"); run=$(node_run "$i")
   local common=(--node-name "node$i" --node-ip "$(node_ip "$i")" --data-dir "$state/agent"
     --pod-logs-dir "$state/pod-logs" --docker-socket "$(node_docker_sock "$i")"
@@ -216,8 +200,8 @@ join_node() {
   local extra=(-- --kubelet-port 10250 --cluster-cidr "$LC_CLUSTER_CIDR" --service-cidr "$LC_SERVICE_CIDR"
     --proxy-mode "${SKIFF_LC_PROXY_MODE:-iptables}")
   if lc_pid_alive "$run/agent.pid"; then info "node$i: agent running (pid $(cat "$run/agent.pid"))"; return 0; fi
-  step "node$i: joining ($mode)"
-  if [ "$mode" = token ] && [ ! -f "$state/agent/kubelet.kubeconfig" ]; then
+  step "node$i: joining"
+  if [ ! -f "$state/agent/kubelet.kubeconfig" ]; then
     local out token command server hash
     out=$(skiff_cmd token create --data-dir "$LC_SERVER_DIR" --ttl 30m) || fail "skiff token create failed"
     token=$(sed -n 1p <<<"$out"); command=$(sed -n 2p <<<"$out")
@@ -226,10 +210,9 @@ join_node() {
     skiff_join_node --server "$server" --token "$token" --ca-cert-hash "$hash" "${common[@]}" "${extra[@]}"
     # One token per node, used once: gone as soon as the node has its own certificate.
     skiff_cmd token delete --data-dir "$LC_SERVER_DIR" "${token%%.*}" >/dev/null 2>&1 || info "could not delete the used token ${token%%.*}"
-  elif [ "$mode" = token ]; then
-    skiff_join_node "${common[@]}" "${extra[@]}"
   else
-    skiff_join_node --kubeconfig "$LC_KUBECONFIG" "${common[@]}" "${extra[@]}"
+    # Joined before: the agent restarts on its stored credentials.
+    skiff_join_node "${common[@]}" "${extra[@]}"
   fi
 }
 
@@ -262,15 +245,14 @@ cmd_up() {
   [ -f "$SKIFF_ENTRY" ] || fail "no $SKIFF_ENTRY"
   mkdir -p "$LC_STATE" "$LC_RUN" "$LC_LOGS"
   ensure_bridge
-  local i mode
+  local i
   for i in $(seq 1 "$n"); do
     ensure_node_netns "$i"
     ensure_node_engine "$i"
     load_node_images "$i"
   done
-  mode=$(join_mode)
-  ensure_control_plane "$mode"
-  for i in $(seq 1 "$n"); do join_node "$i" "$mode"; done
+  ensure_control_plane
+  for i in $(seq 1 "$n"); do join_node "$i"; done
   wait_nodes_ready "$n"
   step "A local cluster of $n nodes is up ($(( $(date +%s) - started ))s)"
   kc get nodes -o wide

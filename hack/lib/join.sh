@@ -5,8 +5,6 @@
 #
 #   skiff_join_node --server URL --token TOKEN --ca-cert-hash sha256:HEX \
 #                   --node-name NAME --node-ip IP --data-dir DIR --pod-logs-dir DIR --docker-socket PATH \
-#                   [--kubeconfig FILE]        join with this kubeconfig instead of a token (insecure-http
-#                                              development servers, which have no tokens)
 #                   [--skiff CMD]              how to run skiff (default: node "$ROOT/dist/skiff.js")
 #                   [--netns NAME]             run the agent inside /var/run/netns/NAME (nsenter --net)
 #                   [--log FILE --pidfile FILE] run detached with this log and pid file (default)
@@ -14,19 +12,17 @@
 #                   [--timeout SECONDS]        how long to wait for the join (default 120)
 #                   [-- EXTRA-AGENT-FLAGS...]
 #
-# It starts `skiff agent --server … --token … --ca-cert-hash …` (the agent pins the CA, sends a CSR with the
+# It starts `skiff agent --server … --token-file … --ca-cert-hash …` (the agent pins the CA, sends a CSR with the
 # token, and writes <data-dir>/kubelet.kubeconfig), then waits until that kubeconfig exists. A node whose
 # data dir already holds a kubelet.kubeconfig restarts with it: its token may have expired since.
 # The token is never printed, and never written anywhere but a 0600 file in the node's data dir.
 
 # Prints the agent's command-line flags, one per line (used to build both ways of running it).
 skiff_join_agent_flags() {
-  local server=$1 token=$2 hash=$3 kubeconfig=$4 name=$5 ip=$6 data=$7 logs=$8 docker=$9
-  shift 9
+  local server=$1 hash=$2 name=$3 ip=$4 data=$5 logs=$6 docker=$7
+  shift 7
   if [ -f "$data/kubelet.kubeconfig" ]; then
     printf '%s\n' --kubeconfig "$data/kubelet.kubeconfig"
-  elif [ -n "$kubeconfig" ]; then
-    printf '%s\n' --kubeconfig "$kubeconfig"
   else
     # The token file, not --token: a command line is visible to every user in `ps`.
     printf '%s\n' --server "$server" --token-file "$data/bootstrap-token" --ca-cert-hash "$hash"
@@ -36,7 +32,7 @@ skiff_join_agent_flags() {
 }
 
 skiff_join_node() {
-  local server="" token="" hash="" kubeconfig="" name="" ip="" data="" logs="" docker="/var/run/docker.sock"
+  local server="" token="" hash="" name="" ip="" data="" logs="" docker="/var/run/docker.sock"
   local skiff="" netns="" log="" pidfile="" unit="" timeout=120
   local extra=()
   while [ $# -gt 0 ]; do
@@ -44,7 +40,6 @@ skiff_join_node() {
       --server) server=$2; shift 2 ;;
       --token) token=$2; shift 2 ;;
       --ca-cert-hash) hash=$2; shift 2 ;;
-      --kubeconfig) kubeconfig=$2; shift 2 ;;
       --node-name) name=$2; shift 2 ;;
       --node-ip) ip=$2; shift 2 ;;
       --data-dir) data=$2; shift 2 ;;
@@ -61,7 +56,7 @@ skiff_join_node() {
     esac
   done
   [ -n "$name" ] && [ -n "$ip" ] && [ -n "$data" ] && [ -n "$logs" ] || fail "skiff_join_node: --node-name, --node-ip, --data-dir and --pod-logs-dir are required"
-  if [ -z "$kubeconfig" ] && [ ! -f "$data/kubelet.kubeconfig" ]; then
+  if [ ! -f "$data/kubelet.kubeconfig" ]; then
     [ -n "$server" ] && [ -n "$token" ] && [ -n "$hash" ] || fail "skiff_join_node $name: --server, --token and --ca-cert-hash are required to join"
   fi
   [ -n "$skiff" ] || skiff="node $ROOT/dist/skiff.js"
@@ -70,7 +65,7 @@ skiff_join_node() {
   if [ -n "$token" ]; then (umask 077 && printf '%s\n' "$token" >"$data/bootstrap-token"); fi
 
   local flags cmd=()
-  mapfile -t flags < <(skiff_join_agent_flags "$server" "$token" "$hash" "$kubeconfig" "$name" "$ip" "$data" "$logs" "$docker" "${extra[@]}")
+  mapfile -t flags < <(skiff_join_agent_flags "$server" "$hash" "$name" "$ip" "$data" "$logs" "$docker" "${extra[@]}")
   [ -n "$netns" ] && cmd+=(nsenter "--net=/var/run/netns/$netns")
   # shellcheck disable=SC2206 # --skiff is a command line ("node /path/skiff.js"), split on purpose
   cmd+=($skiff agent)
@@ -88,7 +83,6 @@ skiff_join_node() {
     setsid nohup "${cmd[@]}" "${flags[@]}" >>"$log" 2>&1 </dev/null &
     echo $! >"$pidfile"
   fi
-  [ -n "$kubeconfig" ] && return 0
   skiff_join_wait "$name" "$data" "$timeout" "$pidfile" "$unit" "$log"
 }
 
